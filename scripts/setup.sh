@@ -3,7 +3,7 @@
 # Called by scripts/start.sh and scripts/test.sh; safe to run again (it skips what is done).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PKGS="ffmpeg espeak-ng flite sox tesseract-ocr chromium"
+APT_PKGS="ffmpeg espeak-ng flite sox tesseract-ocr chromium fonts-dejavu-core fonts-dejavu-extra fonts-liberation"
 missing=""
 for p in $APT_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
