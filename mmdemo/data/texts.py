@@ -1,0 +1,1737 @@
+"""Hand-written customer messages for every intent, and the machinery that fills and styles them.
+
+The data builder calls :func:`make_text` (one utterance + its slot values), :func:`pointer_text` (rule R1: text
+that only points at the attached image) and :func:`arrival_text` (rule R3: "this is what arrived").
+
+Every sentence here is written for this project. Skeletons carry ``{placeholders}`` (see ``SLOT_KEYS``) that are
+filled per call. The train and test pools (skeletons, products, pointer/arrival phrases, and the framing sentences
+that add context, politeness or anger) are disjoint, so the held-out test split measures generalisation to phrasings
+the model never saw.
+
+Styles:
+  * ``typed``  - chat text: may get typos, chat shorthand, missing apostrophes, all-lowercase, US/UK spelling.
+  * ``spoken`` - what a person would say into a microphone: no typos or symbols, numbers spelled out the way a
+    TTS engine reads them ("A 2 0 9 3 1", "49 pounds 99"), sometimes starting with "um," or "hi, so".
+
+Only the ``rng`` passed in is used, so one seed always yields the same text.
+"""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from mmdemo.schema import INTENTS, TONES
+
+STYLES: tuple[str, ...] = ("typed", "spoken")
+
+# Every placeholder a skeleton or framing sentence may use; make_text returns a slots dict keyed by these names.
+#   date: a bare calendar date ("3 March", "12/04", "the 5th") that follows on/by/since/before
+#   when: a relative time that stands alone ("last Tuesday", "yesterday", "on 3 March")
+SLOT_KEYS: tuple[str, ...] = ("product", "product2", "order", "date", "when", "amount", "days", "colour",
+                              "colour2", "size", "size2", "app", "error_code", "city")
+
+# --------------------------------------------------------------------------------------------------------------------
+# Skeletons
+# --------------------------------------------------------------------------------------------------------------------
+
+TRAIN_SKELETONS: dict[str, list[str]] = {
+    "greeting": [
+        "Hi",
+        "Hello",
+        "Hey there",
+        "Good morning",
+        "Good afternoon",
+        "Good evening",
+        "Hi, anyone there?",
+        "Hello, is this the support chat?",
+        "Hey, how are you?",
+        "Morning!",
+        "Hiya",
+        "Thanks a lot",
+        "Thank you so much",
+        "Thanks, that's all I needed",
+        "That's all, thanks",
+        "Cheers, bye",
+        "Bye",
+        "Goodbye",
+        "See you",
+        "Have a nice day",
+        "Great, thank you for your help",
+        "Perfect, thanks",
+        "OK thanks, bye",
+        "Thanks for sorting that out",
+        "No, that's everything. Thanks!",
+        "Nothing else, thank you",
+        "Hello there, nice to meet you",
+        "Hi, I'm new here",
+        "Yo",
+        "Hello hello",
+        "Thanks again, have a good one",
+        "Much appreciated",
+        "You've been very helpful, thank you",
+        "Alright, that's it from me",
+        "Take care, bye",
+        "Hi, good morning to you",
+        "Hey, just popping in to say hello",
+        "Thank you, all good now",
+        "Lovely, thanks very much",
+        "Hi team",
+        "Greetings",
+        "Ok great, thanks for your time",
+        "Bye for now",
+        "Thanks, have a great weekend",
+        "Hello, hope you're well",
+        "Evening",
+        "Cool, thanks",
+        "Brilliant, cheers",
+        "Ta very much",
+        "That helped, thank you",
+        "Nice one, thanks!",
+        "Good night",
+        "Thank you kindly",
+        "Sorted, thanks a million",
+    ],
+    "order_status": [
+        "Where is my order?",
+        "Where is my {product}?",
+        "Can you tell me where order {order} is?",
+        "My parcel still hasn't arrived.",
+        "I ordered the {product} {when} and it still hasn't turned up.",
+        "When will my order arrive?",
+        "Tracking for {order} please",
+        "The tracking page hasn't updated in {days} days.",
+        "Has my order been shipped yet?",
+        "Any update on order {order}?",
+        "What's the delivery date for my {product}?",
+        "It was supposed to arrive on {date} but there's nothing yet.",
+        "My package is late.",
+        "Order status {order}",
+        "Could you check the status of my order?",
+        "The courier says delivered but I never got it.",
+        "When should my order reach me in {city}?",
+        "Is my {product} out for delivery today?",
+        "I've been waiting {days} days for my parcel.",
+        "Can I get a tracking number for order {order}?",
+        "The tracking link you sent doesn't show anything.",
+        "Still no sign of my delivery.",
+        "I was told it would be here by {date}. Where is it?",
+        "Has order {order} left the warehouse?",
+        "My order has said processing for {days} days now, is it actually moving?",
+        "Why hasn't my order been dispatched?",
+        "When is {order} going to be delivered?",
+        "Expected delivery for my {product}?",
+        "Is there a delay with my order?",
+        "I need the {product} before {date}, will it arrive in time?",
+        "The parcel has been stuck in {city} for a week.",
+        "Where's my stuff",
+        "Tracking has said in transit since {date}. Any news?",
+        "Can you find out which courier has my parcel?",
+        "I'm wondering whether my order has actually been sent.",
+        "Just checking on the delivery of order {order}.",
+        "My {product} was meant to come yesterday.",
+        "How much longer until my delivery?",
+        "Package location please",
+        "Nothing has arrived yet for order {order}.",
+        "What is happening with my order? It's been {days} days.",
+        "Could you let me know when my parcel will be delivered?",
+        "Order {order} not arrived",
+        "Did my order ship?",
+        "Can you give me an ETA on my {product}?",
+        "The app shows my order as delayed, what does that mean for the delivery date?",
+        "It's {date} today and my parcel is still not here.",
+        "I'd like an update on my delivery, it's for my daughter's birthday.",
+        "The driver never showed up with my package.",
+        "My order has been stuck on preparing for ages.",
+        "Is my parcel lost?",
+        "Which day will my order be delivered?",
+        "The tracking number {order} isn't recognised on the courier's website.",
+        "Hi, when can I expect order {order}?",
+        "I'm waiting on a delivery, can you check where it is?",
+    ],
+    "cancel_order": [
+        "I want to cancel my order.",
+        "Please cancel order {order}.",
+        "Cancel my order please",
+        "Can I still cancel the {product} I ordered?",
+        "I changed my mind, please cancel the order before it ships.",
+        "How do I cancel an order?",
+        "I ordered the {product} by mistake, can you cancel it?",
+        "Cancel {order}",
+        "I placed a duplicate order, please cancel one of them.",
+        "Is it too late to cancel my order from {date}?",
+        "I don't need the {product} anymore, stop the order please.",
+        "Please don't send my order, I want to cancel it.",
+        "Can you cancel the order before it is dispatched?",
+        "I'd like to cancel order {order} before it goes out.",
+        "Cancel the whole order",
+        "Can I cancel just the {product} from my order?",
+        "I accidentally ordered the {product} twice, please cancel one.",
+        "Please stop my order from being shipped.",
+        "I found it cheaper elsewhere, cancel my order.",
+        "How can I cancel the order I just placed?",
+        "Need to cancel an order urgently.",
+        "Cancellation request for order {order}.",
+        "I want to call off my order.",
+        "Can you void my order {order}?",
+        "Scrap my order please.",
+        "Please cancel it, the order is taking too long to ship.",
+        "I no longer want order {order}, please cancel it.",
+        "Where is the cancel button for my order?",
+        "I ordered the wrong size myself, can I cancel before it goes out?",
+        "Please cancel my repeat order of the {product}.",
+        "My order hasn't shipped yet, so can you cancel it?",
+        "Please cancel everything I ordered {when}.",
+        "I'd like to withdraw my order.",
+        "Cancel my order so I can reorder it in {colour}.",
+        "Kill the order, I don't want it.",
+        "I've been waiting {days} days, just cancel my order.",
+        "Can you confirm my order {order} has been cancelled?",
+        "I tried to cancel in the app but couldn't, please cancel order {order} for me.",
+        "Don't ship the {product}, cancel it.",
+        "I want to cancel the {product} I ordered for my husband.",
+        "Is there a fee to cancel my order?",
+        "Please cancel my pre-order for the {product}.",
+        "I'm cancelling order {order}.",
+        "Cancel it please, I ordered by mistake.",
+        "Could you cancel the order I made this morning?",
+        "Please cancel order {order}, I won't be home to receive it.",
+        "Undo my order please, I clicked buy by accident.",
+        "Can my order be cancelled if it's already packed?",
+        "Please make sure order {order} never gets sent.",
+        "I picked the wrong model by mistake when ordering, please cancel it.",
+        "I want to cancel, how long until I get a confirmation?",
+        "Stop order {order} please.",
+    ],
+    "change_address": [
+        "I need to change my delivery address.",
+        "Can you send order {order} to a different address?",
+        "I've moved house, please update the address on my order.",
+        "There's a typo in my address.",
+        "Please deliver to my work address instead.",
+        "Can I change the shipping address for the {product}?",
+        "Wrong postcode on my order, can you fix it?",
+        "I entered my old address by mistake.",
+        "Please redirect my parcel to {city}.",
+        "Can you change the delivery address to my neighbour's house?",
+        "Update delivery address for {order}",
+        "I want the parcel sent to my parents' address in {city}.",
+        "How do I change the address on an order I already placed?",
+        "My flat number is missing from the address.",
+        "Change address please",
+        "Is it possible to ship to a different address?",
+        "I'm staying in {city} next week, can you deliver there instead?",
+        "The house number on my order is wrong.",
+        "Please update my shipping address before it ships.",
+        "Could you change the delivery location of my order?",
+        "I need the {product} delivered to my office instead of home.",
+        "New address for order {order}, I moved out on {date}.",
+        "I put the wrong street name in.",
+        "Can you amend the delivery address?",
+        "Please send it to a pickup point instead of my home.",
+        "The address on my order is out of date.",
+        "I spelled my street wrong, can you correct it?",
+        "Can I get my order shipped to {city} rather than my billing address?",
+        "Deliver to a different address please",
+        "I'm not going to be at that address anymore, can you change it?",
+        "Is there still time to change where my order goes?",
+        "I'd like to edit the shipping details on order {order}.",
+        "Please change the recipient address, it's a gift for my brother in {city}.",
+        "The delivery address auto-filled wrong.",
+        "Missing apartment number in my address, please add it.",
+        "Change the delivery address to the one below.",
+        "Can you swap the address on my order to my new place?",
+        "I just moved to {city}, please update my delivery address.",
+        "My address changed, can the parcel follow me?",
+        "Redirect my delivery please.",
+        "Please ship order {order} to my holiday address.",
+        "Can I update the postcode on my order?",
+        "Send my {product} to my sister's place instead.",
+        "Oops, wrong address on my last order.",
+        "Can I change the delivery address once it's shipped?",
+        "Address correction needed for {order}.",
+        "Can the courier bring it to my work instead?",
+        "I typed my old flat by accident when I ordered the {product}.",
+        "Please alter the delivery address on my latest order.",
+        "How can I fix the address on my order?",
+        "The zip code is wrong on my order.",
+    ],
+    "return_refund": [
+        "I want to return the {product}.",
+        "How do I return an item?",
+        "Can I get a refund for my {product}?",
+        "The {product} doesn't fit, can I send it back?",
+        "I changed my mind about the {product}, can I return it?",
+        "Refund please",
+        "I'd like my money back for order {order}.",
+        "What is your return policy?",
+        "How many days do I have to return something?",
+        "The {product} is too small for me, I want to return it.",
+        "It's fine but I just don't like it, can I send it back?",
+        "Can I exchange the {product} for a bigger size?",
+        "I'd like to return an unopened {product}.",
+        "How do I get a return label?",
+        "I bought the {product} {when} and want a refund.",
+        "It was a gift and they don't want it, can I return it?",
+        "Start a return for order {order}",
+        "Can I return the {product} in store?",
+        "I no longer need the {product}, it's still in the box. How do I return it?",
+        "Do I get a full refund if I send it back?",
+        "I don't like the colour now that I see it, I'd like to return it.",
+        "Return request for {order}",
+        "The {product} isn't what I expected, can I get my money back?",
+        "How long does a refund take once you receive my return?",
+        "Can I return part of my order?",
+        "It's too tight, I'd like to send it back.",
+        "I ordered two sizes and want to return the one that doesn't fit.",
+        "Is return shipping free?",
+        "I'd like a refund, I found it cheaper somewhere else.",
+        "I'd like to exchange the {product} for the {colour} version, I prefer that colour.",
+        "Return the {product} for a refund",
+        "The {product} is too big for my desk, can I return it?",
+        "I bought this for my mum but she already has one. Can I return it?",
+        "How do I send back something I don't want?",
+        "Refund for an unused item",
+        "Can I return a sale item?",
+        "It doesn't suit me, I want to return it.",
+        "Where do I drop off a return?",
+        "I'd like to send back order {order}, I don't need it anymore.",
+        "Can I get store credit instead of a refund?",
+        "Is it too late to return something I bought on {date}?",
+        "Not happy with the {product}, it's just not for me. Money back please.",
+        "How do I print the returns label?",
+        "I want to return the {product}, it's unopened and still sealed.",
+        "My kid doesn't want the {product} anymore, can we return it?",
+        "Do you accept returns after {days} days?",
+        "I need to return a present I was given.",
+        "I'd like the refund to go to my original payment method for the {product} I'm sending back.",
+        "The size is a bit off for me, can I return it for a refund?",
+        "Return and refund for the {product} please.",
+        "Can you arrange a collection for my return?",
+        "I bought the wrong size myself, can I send it back for a different one?",
+    ],
+    "damaged_item": [
+        "My {product} arrived broken.",
+        "The {product} came cracked.",
+        "The box was crushed and the {product} inside is damaged.",
+        "It arrived with a big dent in it.",
+        "The screen on my {product} was cracked right out of the box.",
+        "Brand new {product} and it was dead on arrival.",
+        "The glass was shattered when I opened the parcel.",
+        "My {product} arrived scratched all over.",
+        "Item damaged in delivery",
+        "The handle on the {product} had snapped off when I unpacked it.",
+        "The {product} has a huge scratch and a chip on the side.",
+        "It's leaking everywhere, the bottle was broken in the box.",
+        "Received order {order} today and the {product} is smashed.",
+        "One of the legs is bent.",
+        "The {product} arrived in pieces.",
+        "The packaging was soaked and the item is ruined.",
+        "There's a crack running down the front of the {product}.",
+        "The {product} was dead on arrival.",
+        "It stopped working the moment I took it out of the box.",
+        "The fabric is torn and there's a hole in it, straight out of the parcel.",
+        "The casing is split and bits are rattling around inside.",
+        "The {product} arrived chipped.",
+        "The corner of the {product} is dented.",
+        "My order came damaged, what can you do?",
+        "The parcel was ripped open and the {product} was damaged.",
+        "I just unboxed my {product} and it's faulty.",
+        "Broken on arrival",
+        "The screen has dead pixels straight out of the box.",
+        "The {product} is bent out of shape.",
+        "The zip was already broken when it arrived.",
+        "It's damaged, can I get a replacement?",
+        "It arrived snapped in two.",
+        "The {product} is covered in scuffs and dents.",
+        "I opened the box and the {product} was shattered.",
+        "My {product} was delivered on {date} and it's already broken.",
+        "The lid is cracked and won't close.",
+        "The courier clearly dropped it, the {product} is smashed.",
+        "Damaged goods received, order {order}.",
+        "The {product} came with a broken plug.",
+        "There's a hole in the {product}.",
+        "The paint is chipped and there's a dent on top.",
+        "The frame arrived warped.",
+        "The box was fine but the {product} inside is cracked.",
+        "Half of the set arrived broken.",
+        "The {product} won't power on, it's been like that from the moment it arrived.",
+        "My {product} has a big crack across the screen and I haven't even used it.",
+        "Arrived damaged, I want a replacement or a refund.",
+        "The strap was ripped when I opened it.",
+        "Everything inside was soaked and damaged.",
+        "It's dented and scratched, clearly mishandled in transit.",
+        "The {product} is defective, it was faulty right out of the packaging.",
+        "Two of the buttons had broken off before I even used it.",
+        "My {product} arrived with a shattered lens.",
+    ],
+    "wrong_item": [
+        "I received the wrong item.",
+        "I ordered the {product} but got a {product2}.",
+        "You sent me the wrong size.",
+        "I ordered the {colour} one and received {colour2}.",
+        "This isn't what I ordered.",
+        "Wrong item in my parcel",
+        "The box had someone else's order in it.",
+        "I got a {product2} instead of the {product} I ordered.",
+        "I ordered size {size} and you sent size {size2}.",
+        "The model you sent is not the one I ordered.",
+        "My order {order} contained the wrong product.",
+        "You've sent me a completely different item.",
+        "Wrong colour received.",
+        "I ordered the {product} and opened the box to find a {product2}.",
+        "The item doesn't match my order confirmation.",
+        "This parcel isn't mine, it has someone else's name on it.",
+        "I got the older model instead of the new one I paid for.",
+        "You sent the {product} in {colour2}, I asked for {colour}.",
+        "The item I received is a different brand from the one I ordered.",
+        "Received the wrong product, order {order}.",
+        "Half my order is right but the other item is something I never ordered.",
+        "There was a {product2} in the box, I never ordered that.",
+        "Wrong size sent",
+        "I'm pretty sure this isn't the {product} from the listing.",
+        "The package had the wrong thing inside.",
+        "You mixed up my order with someone else's.",
+        "I received a {product2} which I did not order.",
+        "It's a size {size2}, but I ordered a size {size}.",
+        "I ordered the large and got a small.",
+        "This is not the item on my invoice.",
+        "The label says {product} but the box contains a {product2}.",
+        "They sent me the wrong version of the {product}.",
+        "Got the wrong colour, I wanted {colour}.",
+        "This is the 64GB version, I ordered the 128GB one.",
+        "I got someone else's parcel.",
+        "The item doesn't match the picture, it's a different product entirely.",
+        "Incorrect item delivered for order {order}.",
+        "I ordered a set of four but got a set of two.",
+        "You sent a {product2}, not my {product}.",
+        "This isn't the {colour} {product} I ordered.",
+        "Wrong item, please send the right one.",
+        "My {product} came in the wrong size.",
+        "I got the wrong one, can you swap it for what I actually ordered?",
+        "The parcel I got was meant for a different customer.",
+        "I ordered the {product} for my son and a totally different item turned up.",
+        "The item in the box isn't the one shown on my order.",
+        "I received the men's version but I ordered the women's.",
+        "The product code on the box doesn't match what I ordered.",
+        "You sent me the wrong {product}, it's a different model.",
+        "Hang on, I ordered {colour} and this is {colour2}.",
+        "Not my order. Different item entirely.",
+        "Ordered size {size}, received size {size2}.",
+    ],
+    "payment_issue": [
+        "I've been charged twice for my order.",
+        "There's a charge of {amount} on my card I don't recognise.",
+        "My card was declined but I know there's money in the account.",
+        "The payment failed but the money was taken from my account.",
+        "I was double charged for order {order}.",
+        "Why have I been charged {amount}?",
+        "My refund hasn't shown up on my card yet.",
+        "I got charged more than the price at checkout.",
+        "Payment keeps failing at checkout.",
+        "You took {amount} from my account twice.",
+        "There's an unexpected charge from you on my bank statement.",
+        "My card was charged but the order didn't go through.",
+        "I was charged for an order I cancelled.",
+        "Why has my payment been pending for {days} days?",
+        "The refund of {amount} still hasn't reached my bank.",
+        "Can't pay, my card keeps getting rejected.",
+        "I was charged {amount} but the total should have been less.",
+        "My PayPal payment failed but the money is gone.",
+        "My bank shows two payments of {amount} for the same order.",
+        "You charged my card without my permission.",
+        "The discount code wasn't applied and I paid full price.",
+        "Double charge",
+        "I paid on {date} and the money left my account but there's no order confirmation.",
+        "My Apple Pay payment won't go through at checkout.",
+        "Why was I charged a delivery fee? It said free delivery.",
+        "I was refunded the wrong amount.",
+        "You charged me in dollars instead of pounds.",
+        "I keep getting a payment error when I try to buy the {product}.",
+        "Money taken, no order",
+        "Your site charged me {amount} twice for the {product}.",
+        "There's a pre-authorisation hold of {amount} on my card, when will it be released?",
+        "My gift card balance wasn't applied to the payment.",
+        "I was told I'd get my money back {days} days ago but nothing has come back to my card.",
+        "Charged for a subscription I never signed up for.",
+        "I cancelled but you still took the payment.",
+        "How do I fix a failed payment?",
+        "My payment got declined three times.",
+        "The amount on my statement doesn't match my order.",
+        "Can you check why I was billed twice?",
+        "The checkout took my money and then showed an error page.",
+        "My card has been charged {amount} and I never ordered anything.",
+        "Unauthorised transaction from your company on my card.",
+        "Your system charged me the old price.",
+        "I was overcharged.",
+        "The payment didn't go through but I got a bank alert saying it did.",
+        "Why does my card keep getting declined on your site?",
+        "There are three identical charges on my account from {date}.",
+        "Refund promised but not received on my credit card.",
+        "My bank transfer to you bounced.",
+        "I paid by cheque and it still hasn't been cashed.",
+        "Hi, I think I've been billed incorrectly for order {order}.",
+        "The instalment payment was taken early.",
+    ],
+    "invoice_request": [
+        "Can I get an invoice for my order?",
+        "I need a VAT invoice for order {order}.",
+        "Please send me a copy of my receipt.",
+        "Can you put my company name on the invoice?",
+        "Where can I download my invoice?",
+        "I need a receipt for my {product} for warranty purposes.",
+        "Invoice please",
+        "Could you email me the invoice for {order}?",
+        "I lost my receipt, can you send another one?",
+        "I need an invoice with my business address for expenses.",
+        "Can I get a VAT receipt?",
+        "Please add our VAT number to the invoice.",
+        "I need a proper invoice, not just the order confirmation.",
+        "Can you reissue the invoice in my company's name?",
+        "How do I get a receipt for a purchase I made on {date}?",
+        "My employer needs an itemised invoice.",
+        "The invoice has the wrong billing address, can you correct it?",
+        "Please send a duplicate invoice for my order of {amount}.",
+        "Can I get a PDF of the invoice?",
+        "Need a receipt for my expense report.",
+        "Where do I find invoices in my account?",
+        "I need a tax invoice for the {product}.",
+        "Can you send the receipt to my work email?",
+        "Please provide an invoice for all my orders since {date}.",
+        "Receipt copy for order {order}",
+        "Can the invoice show the VAT separately?",
+        "I didn't get a receipt with my parcel.",
+        "Could I have a gift receipt?",
+        "Can you change the name on the invoice?",
+        "I need invoices for my accountant.",
+        "Please issue an invoice addressed to my company in {city}.",
+        "I need proof of purchase for the {product}.",
+        "How do I request a commercial invoice?",
+        "Can I get a receipt showing the amount I paid?",
+        "Please resend the invoice, I never received the email.",
+        "Send me the bill for my order please.",
+        "Invoice needed so my company can reimburse me.",
+        "The invoice is missing our purchase order number.",
+        "Can you itemise the invoice please?",
+        "I need a copy of the invoice for my tax return.",
+        "Can I get a printed receipt posted to me?",
+        "Is it possible to get an invoice instead of a receipt?",
+        "Hi, could I have the VAT invoice for the {product} I bought {when}?",
+        "My receipt came through blank, please send a new one.",
+        "I need the invoice for {order} for my records.",
+        "Please make the invoice out to my business.",
+        "How can I download all my receipts for this year?",
+        "I'd like a statement of all my purchases.",
+        "Need the invoice urgently for an insurance claim.",
+        "Can I have the receipt re-sent?",
+    ],
+    "account_access": [
+        "I can't log in to my account.",
+        "I forgot my password.",
+        "The password reset email isn't arriving.",
+        "My account is locked.",
+        "I'm not getting the 2FA code.",
+        "How do I change the email on my account?",
+        "It says my password is wrong but I know it's right.",
+        "I'm locked out after too many attempts.",
+        "The verification code never comes through.",
+        "I can't sign in on the {app} app.",
+        "Reset my password please",
+        "I lost my phone and can't get my two-factor codes.",
+        "My login doesn't work anymore.",
+        "I think someone hacked my account.",
+        "The reset link has expired.",
+        "I no longer have access to the email on my account.",
+        "Can you unlock my account?",
+        "It keeps saying account not found when I log in.",
+        "I can't remember which email I used to sign up.",
+        "The login page just refreshes when I enter my details.",
+        "I want to update the phone number for my verification codes.",
+        "How do I reset my password if I don't get the email?",
+        "My account got suspended, why?",
+        "I haven't been able to access my account since {date}.",
+        "The two-factor authentication code is always invalid.",
+        "Password reset not working",
+        "I need to change my username.",
+        "Someone changed my password and I can't get in.",
+        "Can't log in, forgot my username.",
+        "I keep getting logged out of my account.",
+        "Locked out of my account",
+        "The SMS code takes ages and then expires.",
+        "How do I recover my account?",
+        "I signed up with Google and now I can't log in with my email.",
+        "My account says it's been deactivated.",
+        "I need to change the email address linked to my account.",
+        "Login fails with incorrect credentials every time.",
+        "Help, I can't get into my account to see my orders.",
+        "The authenticator app codes don't work for my account.",
+        "I never received the account verification email.",
+        "Please reset my login.",
+        "Where do I change my password?",
+        "I can't log in, it asks for a code I never get.",
+        "My account was locked for security reasons, how do I unlock it?",
+        "Forgot my password and the reset email goes to my old address.",
+        "I can't sign in since I changed my phone number.",
+        "I'm stuck at the login screen, please help me get into my account.",
+        "It says too many login attempts, try again later.",
+        "My password reset code doesn't work.",
+        "The captcha won't let me log in.",
+    ],
+    "technical_support": [
+        "My {product} won't turn on.",
+        "The {app} app keeps crashing.",
+        "I'm getting error {error_code} on my {product}.",
+        "My {product} won't pair with my phone.",
+        "How do I set up my {product}?",
+        "The firmware update failed.",
+        "The {app} app shows error {error_code} when I open it.",
+        "My {product} keeps disconnecting from Bluetooth.",
+        "It won't connect to the wifi.",
+        "The screen freezes every few minutes.",
+        "My {product} stopped charging.",
+        "The app won't load, it just shows a blank screen.",
+        "How do I reset my {product} to factory settings?",
+        "Error {error_code} keeps popping up.",
+        "The battery drains really fast on my {product}.",
+        "The {product} turns off by itself.",
+        "The app crashes when I try to open it after the update.",
+        "I can't get the {product} to connect to the {app} app.",
+        "My {product} worked fine for {days} days and now it doesn't respond.",
+        "The touchscreen is unresponsive.",
+        "There's no sound coming from my {product}.",
+        "How do I update the software on the {product}?",
+        "The {product} makes a weird buzzing noise when it's on.",
+        "The {app} app won't sync with my {product}.",
+        "Setup keeps failing at the last step.",
+        "I get a blue screen with code {error_code}.",
+        "The {product} overheats after a few minutes.",
+        "The lights on the {product} keep blinking red, what does that mean?",
+        "It won't boot past the logo.",
+        "My {product} isn't recognised when I plug it into my laptop.",
+        "Bluetooth pairing fails every time.",
+        "The app freezes on the loading screen with error {error_code}.",
+        "My {product} keeps restarting.",
+        "Installation error {error_code} when I install the driver.",
+        "How do I connect my {product} to my TV?",
+        "The {product} was working yesterday and now it's dead.",
+        "The microphone on my {product} doesn't work on calls.",
+        "The remote doesn't control the {product}.",
+        "The display is flickering.",
+        "The update got stuck at 50 percent.",
+        "Can you help me install the {app} app?",
+        "The {product} isn't charging even though it's plugged in.",
+        "My {product} lags and is really slow since the last update.",
+        "Tech support please, my {product} is playing up.",
+        "The {app} app says something went wrong, code {error_code}.",
+        "The {product} won't pair, the light just keeps flashing.",
+        "The printer says offline even though it's connected.",
+        "How do I turn off the notifications on my {product}?",
+        "Notifications from the {app} app aren't coming through.",
+        "My {product} has been glitching ever since I updated it.",
+        "The fingerprint sensor on my {product} stopped working after a month.",
+        "The sound keeps cutting out on my {product}.",
+        "I'm stuck on the setup screen of my {product}.",
+    ],
+    "product_question": [
+        "Is the {product} in stock?",
+        "Does the {product} come in {colour}?",
+        "What's the difference between the {product} and the {product2}?",
+        "Is the {product} compatible with iPhone?",
+        "How long is the warranty on the {product}?",
+        "What size {product} should I get if I'm usually a {size}?",
+        "How much is the {product}?",
+        "Does the {product} come with a charger?",
+        "What are the dimensions of the {product}?",
+        "Is the {product} waterproof?",
+        "When will the {product} be back in stock?",
+        "Does this come in a bigger size?",
+        "What's the battery life on the {product}?",
+        "Is the {product} dishwasher safe?",
+        "Will the {product} work with my Android phone?",
+        "What material is the {product} made of?",
+        "Do you have the {product} in size {size}?",
+        "How heavy is the {product}?",
+        "Is the {product} suitable for kids?",
+        "Can you tell me the specs of the {product}?",
+        "Which one is better, the {product} or the {product2}?",
+        "Is there a newer model of the {product} coming out?",
+        "Does the {product} have Bluetooth?",
+        "Will the {product} be on sale anytime soon?",
+        "Do you ship the {product} to {city}?",
+        "Does the price of the {product} include VAT?",
+        "How many watts is the {product}?",
+        "Can I use the {product} abroad?",
+        "Does the {product} run true to size?",
+        "Are the {product} and the {product2} the same apart from the colour?",
+        "What's included in the box with the {product}?",
+        "Is the {product} available in {colour}?",
+        "How long does the {product} take to charge fully?",
+        "Is the {product} made with real leather?",
+        "Do you sell replacement parts for the {product}?",
+        "Is the {product} refurbished or new?",
+        "What's the storage capacity of the {product}?",
+        "Can the {product} be used outdoors?",
+        "Does the warranty cover accidental damage?",
+        "Is the {product} good for a beginner?",
+        "How loud is the {product}?",
+        "Will the {product} fit in a small kitchen?",
+        "Quick question about the {product}: does it have a timer?",
+        "Is the {product} this year's model?",
+        "Price check on the {product} please.",
+        "Which colours does the {product} come in?",
+        "Does the {product} need batteries?",
+        "Can I buy the {product} in a bundle?",
+        "Is the {product} machine washable?",
+        "Does the {product} support fast charging?",
+        "What's the screen size on the {product}?",
+        "I'm thinking about buying the {product} for my dad, is it easy to use?",
+    ],
+    "human_agent": [
+        "I want to speak to a human.",
+        "Can I talk to a real person?",
+        "Get me a manager.",
+        "I want to make a formal complaint.",
+        "Transfer me to an agent please.",
+        "Stop the bot, I need a person.",
+        "Is there a human I can talk to?",
+        "Connect me with customer service.",
+        "I don't want to talk to a robot.",
+        "Escalate this please.",
+        "Agent",
+        "Human please",
+        "Can someone from your team call me?",
+        "I need to speak to your supervisor.",
+        "Put me through to a real agent.",
+        "I'd like to escalate my complaint.",
+        "Let me speak to someone who can actually help.",
+        "Is there a phone number I can call to speak to someone?",
+        "This bot is useless, get me a person.",
+        "I want to lodge a complaint about your service.",
+        "Live chat with a person please.",
+        "Representative",
+        "Can I have a callback from a human?",
+        "I need a real person to look at my case.",
+        "Pass me to a human agent.",
+        "Who do I complain to?",
+        "Talk to someone",
+        "I'd prefer to speak to a member of staff.",
+        "How do I reach your complaints department?",
+        "I want a manager to review this.",
+        "Can a human take over this chat?",
+        "Operator please.",
+        "I'd like to speak with someone in person.",
+        "Your automated replies aren't helping, I need a person.",
+        "Connect me to a live agent.",
+        "I want to file an official complaint.",
+        "Give me a real human being.",
+        "Please escalate to a senior member of staff.",
+        "Is anyone actually there or is this all automated?",
+        "I've had enough of the chatbot.",
+        "Speak to agent",
+        "Could you hand me over to a colleague?",
+        "I want to talk to someone about my order, not a bot.",
+        "Can I get a supervisor on the line?",
+        "Please get a person to contact me by email.",
+        "I'd like to raise a complaint with management.",
+        "Let me talk to customer care.",
+        "No more bots, a human please.",
+        "I need to talk to someone urgently.",
+        "Can you put me in touch with a real support agent?",
+        "I want my complaint escalated to head office.",
+    ],
+    "out_of_scope": [
+        "What's the weather like today?",
+        "Tell me a joke.",
+        "Can you help me with my maths homework?",
+        "What's a good recipe for lasagne?",
+        "Who won the football last night?",
+        "What is the meaning of life?",
+        "Who should I vote for?",
+        "What's the capital of Australia?",
+        "Can you write me a poem?",
+        "How do I get to {city} by train?",
+        "What time is it in Tokyo?",
+        "Do you like music?",
+        "Recommend a good film to watch tonight.",
+        "How do I fix my car's engine warning light?",
+        "What's the score in the cricket?",
+        "Can you book me a table at a restaurant?",
+        "How many calories are in a banana?",
+        "Translate hello into Spanish.",
+        "What's the best way to learn guitar?",
+        "Is it going to rain in {city} tomorrow?",
+        "What do you think about the election?",
+        "Write my essay on climate change.",
+        "How tall is Mount Everest?",
+        "What's the square root of 144?",
+        "My neighbour's dog keeps barking, what should I do?",
+        "Who is the president of France?",
+        "How do I bake sourdough bread?",
+        "What's the best holiday destination in Europe?",
+        "Can you tell me my horoscope?",
+        "How do I cancel my gym membership?",
+        "What's my internet provider's phone number?",
+        "Help me plan a birthday party.",
+        "What are the train times to {city}?",
+        "Who wrote Romeo and Juliet?",
+        "What's the exchange rate for the euro today?",
+        "Can you give me some dating advice?",
+        "Why is the sky blue?",
+        "Sing me a song.",
+        "What's the population of {city}?",
+        "Is pineapple on pizza acceptable?",
+        "How do I grow tomatoes?",
+        "Explain quantum physics simply.",
+        "What should I cook for dinner?",
+        "When does the next season of my favourite show come out?",
+        "What's the best stock to invest in?",
+        "Can you recommend a good dentist in {city}?",
+        "How old is the universe?",
+        "My bus is late, who do I contact?",
+        "I'm bored, talk to me about anything.",
+        "What's 15 times 23?",
+        "How do I renew my passport?",
+        "Flip a coin for me.",
+    ],
+}
+
+TEST_SKELETONS: dict[str, list[str]] = {
+    "greeting": [
+        "Howdy",
+        "Hello, anybody around?",
+        "Hi hi",
+        "Good day to you",
+        "Many thanks, goodbye",
+        "Appreciate the help, bye now",
+        "Okay, we're done here, thanks",
+        "That's everything for today, cheers",
+        "Hey folks",
+        "Thanks heaps",
+        "Catch you later",
+        "Thank you, you've been great",
+        "Hi, hope your day is going well",
+        "Great stuff, thanks and bye",
+        "Hello again",
+        "So long, and thanks",
+        "Awesome, thank you very much",
+        "Hiya, how's it going?",
+        "Later!",
+    ],
+    "order_status": [
+        "Any idea when my stuff will show up?",
+        "Has anything happened with my shipment? I ordered it {when}.",
+        "Where on earth is parcel {order}?",
+        "My {product} is taking forever to get here.",
+        "Can you chase up my delivery?",
+        "Shipment progress for {order}?",
+        "The estimated arrival keeps getting pushed back.",
+        "I'm still waiting on the {product} I bought {days} days ago.",
+        "Could someone look into why my package hasn't come?",
+        "Not received order {order} yet, what's going on with it?",
+        "Was my order ever posted?",
+        "Is the {product} on its way to me?",
+        "Need to know when the delivery van is coming.",
+        "How far along is my order?",
+        "No parcel, no email, nothing since {date}.",
+        "Please confirm the dispatch date of my order.",
+        "My delivery seems to have vanished somewhere near {city}.",
+        "When does order {order} land?",
+    ],
+    "cancel_order": [
+        "Can you pull my order before it goes out?",
+        "Knock order {order} on the head please.",
+        "I've had second thoughts, can the purchase be cancelled?",
+        "Is cancelling still possible for {order}?",
+        "Please terminate my order for the {product}.",
+        "How would I go about cancelling something I ordered on {date}?",
+        "I no longer need this order, cancel it today please.",
+        "Hold on, I don't want that {product} after all, cancel it.",
+        "Cancellation please, order {order}.",
+        "I made a mistake ordering, please don't process it.",
+        "Take the {product} off my order, I don't want it.",
+        "Can the order I placed an hour ago be stopped?",
+        "Forget my order, I'm cancelling.",
+        "Please drop order {order} entirely.",
+        "Want to cancel before dispatch.",
+        "Could you abort the purchase I just made?",
+        "Please don't dispatch my order, I need to cancel.",
+    ],
+    "change_address": [
+        "Could you reroute my order to a new address?",
+        "My order is going to the wrong place, I gave you an outdated address.",
+        "Need to switch the destination of parcel {order}.",
+        "I relocated to {city} last month, please ship there.",
+        "Address mix-up on my order, the street is misspelled.",
+        "Can I have it sent somewhere else?",
+        "Please change where the {product} is being delivered.",
+        "The destination on my order needs fixing.",
+        "Moving on {date}, can my order go to the new house?",
+        "I'd like my parcel delivered to a locker instead of home.",
+        "Delivery address edit please.",
+        "Can you modify the address for the {product} I bought?",
+        "Left out my unit number, can it be added to the order?",
+        "I'll be away, please send the order to my friend's in {city}.",
+        "Wrong door number entered at checkout.",
+        "How do I switch the address after checkout?",
+    ],
+    "return_refund": [
+        "I'd rather have the money than the {product}, can I send it back?",
+        "Not keen on it after all, how do I get it back to you?",
+        "Is there a window for sending things back?",
+        "The fit is off on the {product}, I'd like to return it.",
+        "Could I hand the {product} back and be reimbursed?",
+        "I'm after a refund for something I've barely used and don't want.",
+        "Please arrange a return for order {order}.",
+        "What's the process for giving back an item I regret buying?",
+        "Bought it {when}, decided it's not for me.",
+        "Can this be swapped for a different size?",
+        "Returns label needed for {order}.",
+        "Do you charge for returns?",
+        "I'd like to get reimbursed for the {product}, it's still sealed.",
+        "My partner bought the same {product}, so we want to return ours.",
+        "Send back and refund, please.",
+        "I'm not satisfied with how the {product} looks on me, can I return it?",
+        "Can an opened item still be returned?",
+    ],
+    "damaged_item": [
+        "Opened the parcel and found the {product} in bits.",
+        "Looks like someone stood on the box, the {product} is crushed.",
+        "My new {product} has a fracture along the edge.",
+        "The item turned up busted.",
+        "It's split down the middle, that's how it was delivered.",
+        "Nothing works on the {product}, it was faulty from day one straight out of the box.",
+        "The {product} got wrecked in transit.",
+        "There are deep gouges in the surface of the {product}, fresh from the delivery.",
+        "It came with a chunk missing from the corner.",
+        "Delivered on {date}, and the {product} was already smashed up.",
+        "The glass door of the {product} is shattered.",
+        "Faulty on arrival, order {order}.",
+        "The {product} is all bashed in.",
+        "Unpacked the {product} and a piece had broken off.",
+        "It came dinged and scraped.",
+        "My {product} arrived with the seal burst and stuff spilled everywhere.",
+        "Received it damaged, not usable.",
+    ],
+    "wrong_item": [
+        "What turned up isn't what I bought.",
+        "Instead of the {product} I got sent a {product2}.",
+        "The contents of my parcel belong to another order.",
+        "Size mix-up: I asked for size {size}, the one here is size {size2}.",
+        "You shipped me the {colour2} variant by mistake, I chose {colour}.",
+        "Somebody else's stuff was in my box.",
+        "There's been a mix-up, the {product} in the package isn't the model I picked.",
+        "This doesn't match my purchase at all.",
+        "Received an item I never bought, order {order}.",
+        "Incorrect colour arrived.",
+        "I was expecting a {product} and a {product2} showed up.",
+        "The thing you delivered is not what's on my order.",
+        "Got sent the wrong variant.",
+        "The listing and what I received are two different products.",
+        "My delivery contains an item from a different order.",
+        "They've packed the wrong product for me.",
+        "It's a {product2}, definitely not the {product} I chose.",
+    ],
+    "payment_issue": [
+        "Two identical debits of {amount} appeared after one purchase.",
+        "The transaction was rejected, yet my balance went down.",
+        "Strange {amount} deduction from my account, is that you?",
+        "Checkout refuses every card I try.",
+        "Money's gone from my account but the site says payment unsuccessful.",
+        "I'm still waiting for the reimbursement to hit my account, it's been {days} days.",
+        "You billed me for something I called off.",
+        "Billed the wrong amount for my {product}.",
+        "My statement lists a payment to you I never made.",
+        "Charged {amount} extra at checkout, why?",
+        "The price I paid isn't the price that was advertised.",
+        "Duplicate transaction on my card for order {order}.",
+        "Card got refused at the last step of paying.",
+        "I was debited {when} and there's no order anywhere.",
+        "My voucher didn't come off the total and I paid too much.",
+        "Payment went through twice by accident.",
+        "Why am I seeing a pending charge if my order failed?",
+    ],
+    "invoice_request": [
+        "My accounts team is asking for the invoice for {order}.",
+        "Can you produce a bill showing VAT for the {product}?",
+        "Where's the paperwork for my purchase? I need it for tax.",
+        "Copy of my purchase receipt please.",
+        "I require an invoice bearing our company details.",
+        "Could you generate a new invoice under a different name?",
+        "Receipt for {amount} needed, please.",
+        "I can't find the receipt for what I bought on {date}.",
+        "Is there a way to get a formal invoice for my order?",
+        "Please email the billing document for order {order}.",
+        "For expenses I need an invoice with a VAT breakdown.",
+        "Any chance of getting an invoice with my firm's address?",
+        "I mislaid the receipt, can I get another copy?",
+        "The invoice needs our tax ID on it.",
+        "Can you send over proof of payment for my records?",
+        "Request for invoice.",
+    ],
+    "account_access": [
+        "I'm unable to get past the sign-in page.",
+        "Account won't let me in even with the correct password.",
+        "Never got the one-time passcode to sign in.",
+        "Got shut out of my profile after guessing my password wrong.",
+        "How do I get back into an account I can't access?",
+        "The forgot password link does nothing.",
+        "I'd like to swap the email address tied to my login.",
+        "My security code texts have stopped arriving.",
+        "Someone else seems to have taken over my account.",
+        "Credentials rejected every time I try.",
+        "I no longer have the phone for my authentication codes.",
+        "Can't remember my login details at all.",
+        "My profile is blocked, please restore access.",
+        "The reset password mail never lands in my inbox.",
+        "Signing in on the {app} app rejects me since {date}.",
+        "Please help me regain access to my account.",
+        "Login keeps rejecting my password.",
+    ],
+    "technical_support": [
+        "The {app} app quits the second I launch it.",
+        "Seeing code {error_code} on the display, what does it mean?",
+        "My {product} refuses to link up with my laptop.",
+        "Can you walk me through getting the {product} running?",
+        "Nothing happens when I press the power button on my {product} anymore.",
+        "A software update bricked my {product}.",
+        "The {product} drops its wireless connection constantly.",
+        "The app hangs on a white screen.",
+        "My {product} randomly reboots.",
+        "I keep hitting error {error_code} during installation.",
+        "The {product} has gone unresponsive after a few weeks of use.",
+        "Audio is crackling on my {product}.",
+        "The {app} app won't talk to my {product}.",
+        "My {product} won't hold a charge anymore.",
+        "How do I factory reset this thing?",
+        "Firmware won't install, keeps failing with {error_code}.",
+        "The {product} gets really hot and shuts down.",
+        "Syncing between the {app} app and my {product} is broken.",
+    ],
+    "product_question": [
+        "Got any {product} left?",
+        "How does the {product} compare to the {product2}?",
+        "What's the {product} made from?",
+        "Would the {product} go with a Mac?",
+        "How many years of guarantee come with the {product}?",
+        "Tell me a bit more about the features of the {product}.",
+        "Is the {product} offered in a {colour} finish?",
+        "What does the {product} cost at the moment?",
+        "Measurements of the {product}?",
+        "Can the {product} handle rain?",
+        "Which is the lighter option, the {product} or the {product2}?",
+        "Any restock date for the {product}?",
+        "Is the {product} good value compared to others?",
+        "Does the {product} ship with all the accessories?",
+        "What sizes does the {product} come in?",
+        "How long does the {product} last on a single charge?",
+        "Before I buy: does the {product} need an app to work?",
+        "Is the {product} okay for someone with a small flat?",
+    ],
+    "human_agent": [
+        "Is it possible to chat with an actual staff member?",
+        "Please route me to someone real.",
+        "Enough automation, I want a living person.",
+        "Who's in charge? I want to talk to them.",
+        "Kindly transfer this conversation to a human.",
+        "Real agent now please.",
+        "I'd like a team member to phone me back.",
+        "I'm making an official complaint, who handles that?",
+        "Take me to a person, not a script.",
+        "Let me chat with your support staff directly.",
+        "Bump this up to a manager.",
+        "I refuse to deal with a machine.",
+        "Need a human to sort this.",
+        "Could a real advisor take a look?",
+        "Put a person on, please.",
+        "Where can I escalate this issue?",
+    ],
+    "out_of_scope": [
+        "Will it be sunny at the weekend?",
+        "Know any good riddles?",
+        "Solve this equation for me: 3x plus 5 equals 20.",
+        "How long do I boil an egg for?",
+        "Did Arsenal win on Saturday?",
+        "Why are we here?",
+        "What are your political views?",
+        "Which is the longest river in the world?",
+        "Compose a limerick about cats.",
+        "How far away is the moon?",
+        "Can you suggest a nice hiking trail near {city}?",
+        "How do I change a flat tyre?",
+        "What's the latest news headline?",
+        "Give me a fun fact.",
+        "Who painted the Mona Lisa?",
+        "How do I unblock my kitchen sink?",
+        "My train got cancelled, how do I claim compensation from the rail company?",
+        "What's a good name for my cat?",
+    ],
+}
+
+# R1: text that only points at the attached image, revealing no intent.
+POINTER_PHRASES: dict[str, list[str]] = {
+    "train": [
+        "can you help with this?", "see attached", "what now??", "pic below", "help?", "what do I do with this",
+        "see the photo", "thoughts?", "this one", "as shown", "can you check", "look at this", "please have a look",
+        "photo attached", "can you take a look?", "check this out", "any idea?", "what should I do?", "see image",
+        "sending you a photo", "have a look at the attachment", "what do you make of this?", "need help with this",
+        "about this", "please advise", "see the pic", "regarding the attached", "what can you do about this?",
+        "this here", "help me with this please", "see pic", "I've attached a photo", "take a look",
+        "here you go", "what's the deal with this?",
+    ],
+    "test": [
+        "have a look at my photo", "refer to the image", "could you look into this?", "what's your take on this?",
+        "pic attached, help", "see what I sent", "this thing here", "check the picture please",
+        "any advice on this one?", "what am I supposed to do here?", "photo for you", "here it is",
+    ],
+}
+
+# R3: says only that this is what was delivered, never whether it is broken or wrong.
+ARRIVAL_PHRASES: dict[str, list[str]] = {
+    "train": [
+        "this is what arrived", "this is what I got", "it came like this", "look what was in the box",
+        "this is what turned up today", "this is what you sent me", "this is what was delivered", "this just arrived",
+        "here's what came in my parcel", "look what I received", "my order came like this",
+        "this is what was in the package", "opened the box and found this", "this is how it arrived",
+        "got this in the post today", "here is what showed up", "so this is what I received", "this came today",
+        "this is the item I got", "parcel arrived, this is what's inside", "this is what the courier dropped off",
+        "look at what came", "this is what was waiting on my doorstep", "unboxed it and this is what I have",
+        "this is my delivery", "received this today", "this is what came out of the box", "my parcel contained this",
+    ],
+    "test": [
+        "this is what landed on my doorstep", "the delivery looked like this", "this is what the postman brought",
+        "here's what I was sent", "that's what came in the mail", "just opened my order, this is it",
+        "the package had this in it", "this is exactly how it came", "what I received is in the photo",
+        "delivered today, see for yourself", "this was inside the box",
+    ],
+}
+
+PRODUCTS: dict[str, list[str]] = {
+    "train": [
+        "wireless headphones", "Aurora X2 phone", "ceramic mug", "ThinkBook 14 laptop", "trail running shoes",
+        "desk lamp", "electric kettle", "smartwatch", "Bluetooth speaker", "coffee machine", "air fryer",
+        "winter coat", "yoga mat", "office chair", "gaming mouse", "mechanical keyboard", "27-inch monitor",
+        "robot vacuum", "hair dryer", "backpack", "water bottle", "denim jacket", "bedside table", "blender",
+        "toaster", "electric toothbrush", "phone case", "tablet stand", "USB-C charger", "fitness tracker",
+        "e-reader", "baby monitor", "wool jumper", "leather wallet", "pair of sunglasses", "cotton t-shirt",
+        "Nova Buds earbuds", "PixelView webcam", "HomeHub smart plug", "frying pan", "knife set", "duvet cover",
+        "wall clock", "plant pot", "kids' bike", "board game", "camping tent", "printer", "external hard drive",
+        "microwave", "rice cooker",
+    ],
+    "test": [
+        "stand mixer", "Zephyr 5 tablet", "hiking boots", "floor lamp", "glass teapot", "dash cam",
+        "portable projector", "silk scarf", "footrest", "cast iron skillet", "soundbar", "electric scooter",
+        "children's raincoat", "smart doorbell", "Lumio S3 camera", "memory foam pillow", "cordless drill",
+        "set of wine glasses",
+    ],
+}
+
+# Product kinds, so that "won't pair with my phone" gets a gadget and "doesn't fit" gets something to wear.
+_SMART = frozenset({
+    "wireless headphones", "Aurora X2 phone", "ThinkBook 14 laptop", "smartwatch", "Bluetooth speaker", "gaming mouse",
+    "mechanical keyboard", "27-inch monitor", "robot vacuum", "fitness tracker", "e-reader", "baby monitor",
+    "Nova Buds earbuds", "PixelView webcam", "HomeHub smart plug", "printer", "external hard drive",
+    "electric toothbrush",
+    "Zephyr 5 tablet", "dash cam", "portable projector", "soundbar", "smart doorbell", "Lumio S3 camera",
+    "electric scooter"})
+_APPLIANCE = frozenset({
+    "desk lamp", "electric kettle", "coffee machine", "air fryer", "hair dryer", "blender", "toaster", "microwave",
+    "rice cooker", "USB-C charger",
+    "stand mixer", "floor lamp", "cordless drill"})
+_WEAR = frozenset({
+    "trail running shoes", "winter coat", "denim jacket", "wool jumper", "cotton t-shirt", "pair of sunglasses",
+    "hiking boots", "silk scarf", "children's raincoat"})
+_HOME = frozenset({
+    "ceramic mug", "yoga mat", "office chair", "water bottle", "bedside table", "phone case", "tablet stand",
+    "leather wallet", "frying pan", "knife set", "duvet cover", "wall clock", "plant pot", "kids' bike", "board game",
+    "camping tent", "backpack",
+    "glass teapot", "footrest", "cast iron skillet", "memory foam pillow", "set of wine glasses"})
+PRODUCT_KINDS: dict[str, frozenset[str]] = {"smart": _SMART, "appliance": _APPLIANCE, "wear": _WEAR, "home": _HOME}
+# Which products a skeleton's wording calls for (checked in this order); None = any product.
+_KIND_RULES: tuple[tuple[re.Pattern, frozenset[str]], ...] = (
+    (re.compile(r"\b(pair|bluetooth|app|firmware|software|update\w*|wifi|wireless|sync\w*|screen|display|"
+                r"touchscreen|pixels|storage|notifications|microphone|calls|laptop|tv|fingerprint|iphone|android|"
+                r"mac|reboots?|restart\w*|boot|battery|charge|charging|charger|audio|sound|connect\w*|offline|"
+                r"glitch\w*|lags|specs|compatible|link up|lens|unresponsive|responds?|respond)\b"), _SMART),
+    (re.compile(r"\b(turn on|turns off|power|powers?|plug|plugged|watts|overheats|buzzing|noise|loud|hot|dead|"
+                r"timer|lights|shuts down|factory|set up|setup|running|playing up|abroad|working|works)\b"),
+     _SMART | _APPLIANCE),
+    (re.compile(r"\b(dishwasher|kitchen|chipped|leg|legs)\b"), _HOME | _APPLIANCE),
+    (re.compile(r"\b(size|sizes|fit|fits|tight|suit|looks on me|washable|leather|fabric|zip|strap|seam|wear|"
+                r"small for me|rain)\b"), _WEAR),
+)
+
+
+def _product_kind(template: str, intent: str | None) -> frozenset[str] | None:
+    words = _PLACEHOLDER.sub(" ", template).lower()
+    for pattern, kind in _KIND_RULES:
+        if pattern.search(words):
+            return kind
+    if intent == "technical_support":
+        return _SMART | _APPLIANCE
+    return None
+
+
+def _kind_of(product: str) -> frozenset[str] | None:
+    return next((kind for kind in PRODUCT_KINDS.values() if product in kind), None)
+
+
+COLOURS: tuple[str, ...] = ("black", "white", "grey", "navy", "red", "green", "beige", "pink", "silver",
+                            "rose gold", "blue", "olive", "yellow", "purple", "charcoal")
+SIZES: tuple[str, ...] = ("XS", "S", "M", "L", "XL", "small", "medium", "large", "8", "10", "12", "14", "38", "42",
+                          "9", "UK 7", "EU 41")
+APPS: tuple[str, ...] = ("ShopNow", "HomeHub", "FitTrack", "SoundLink", "Aurora Connect", "PixelView", "SmartLife",
+                         "Nova")
+CITIES: tuple[str, ...] = ("London", "Manchester", "Leeds", "Glasgow", "Bristol", "Dublin", "New York", "Chicago",
+                           "Berlin", "Paris", "Madrid", "Toronto", "Sydney", "Edinburgh", "Cardiff", "Birmingham",
+                           "Lyon", "Amsterdam")
+
+# --------------------------------------------------------------------------------------------------------------------
+# Framing sentences (context, politeness, anger), split train/test like the skeletons
+# --------------------------------------------------------------------------------------------------------------------
+
+_ORDER_INTENTS = frozenset({"order_status", "cancel_order", "change_address", "return_refund", "damaged_item",
+                            "wrong_item", "payment_issue", "invoice_request", "human_agent"})
+_CONTEXT: dict[str, dict[str, list[str]]] = {
+    "order": {
+        "train": ["I ordered the {product} {when}.", "My order number is {order}.", "Order {order}.",
+                  "I bought the {product} for my mum's birthday.", "I placed an order {when}.",
+                  "This is about the {product} I ordered.", "It was a present for my son.",
+                  "I'm a regular customer.", "Quick one about order {order}.", "Ref {order}."],
+        "test": ["I purchased the {product} {when}.", "Reference number {order}.",
+                 "It's regarding my recent order, {order}.", "It was meant as a gift for my wife.",
+                 "I've shopped with you for years.", "About the {product} I got from you."],
+    },
+    "tech": {
+        "train": ["I bought the {product} from you {when}.", "I'm using the {app} app on my phone.",
+                  "I've had it for about {days} days.", "It's the {product} I got last month."],
+        "test": ["Got the {product} from your shop {when}.", "I use it every day."],
+    },
+    "account": {
+        "train": ["I've had an account with you for years.", "I'm trying to check my orders.",
+                  "I'm on the {app} app."],
+        "test": ["I'm a long-time member.", "Trying from my laptop."],
+    },
+    "product": {
+        "train": ["I'm thinking of buying one.", "It's for my dad.", "I saw it on your website."],
+        "test": ["Looking at getting one as a present.", "Comparing a few options right now."],
+    },
+}
+
+
+def _context_group(intent: str) -> str | None:
+    if intent in _ORDER_INTENTS:
+        return "order"
+    return {"technical_support": "tech", "account_access": "account", "product_question": "product"}.get(intent)
+
+
+_POLITE_PREFIX = {"train": ["Hi,", "Hello,", "Hi there,", "Good morning,", "Hey,", "Hello team,", "Excuse me,",
+                            "Sorry to bother you,"],
+                  "test": ["Good afternoon,", "Hiya,", "Hey there,", "Dear support,"]}
+_POLITE_SUFFIX = {"train": ["Thanks.", "Thank you.", "Thanks in advance.", "Cheers.", "Many thanks.",
+                            "Appreciate it.", "Thanks for your help."],
+                  "test": ["Thanks a bunch.", "Grateful for any help.", "Kind regards.", "Much obliged."]}
+# Anger that names no intent (no refund, person, cancel, broken...), for the service intents and the R1/R3 phrases.
+_ANGER = {
+    "train": ["This is ridiculous.", "Third time I'm asking!", "I've asked about this three times already.",
+              "Absolutely unacceptable.", "I'm so fed up with this.", "I'll be leaving a one-star review.",
+              "Never shopping here again.", "Sort it out now.", "This is beyond a joke.", "I'm losing my patience.",
+              "Worst service ever.", "Why is this so hard?", "Seriously, what is going on?",
+              "I'm really angry about this.", "Honestly, this is a disgrace.", "I'll take my business elsewhere.",
+              "Deal with this today or I'm done with you.", "I'm going to post about this everywhere.",
+              "Unbelievable.", "I am sick of this.", "Every single time there's a problem with you lot.",
+              "Don't make me ask again."],
+    "test": ["This is a total shambles.", "I'm at the end of my tether.", "I've messaged you four times now.",
+             "You'll be getting a terrible review.", "I'm furious.", "What a joke of a company.",
+             "I want this dealt with immediately.", "Enough is enough.", "I'm telling all my friends to avoid you.",
+             "Pathetic.", "How hard can it be?", "Completely useless."],
+}
+# Mild impatience for greetings and off-topic chat, where a threat would change the meaning.
+_MILD_ANGER = {"train": ["Ugh.", "Seriously.", "Come on.", "Hurry up.", "Really now.", "Whatever."],
+               "test": ["Jeez.", "Honestly.", "Sigh."]}
+_SPOKEN_FILLERS = ("um,", "uh,", "so,", "okay so", "right, um,", "yeah,")
+_SPOKEN_OPENERS = ("um,", "uh,", "hi, um,", "hello, yeah,", "so,", "okay so", "right, um,", "hi there, so",
+                   "hey, uh,", "yeah hi,", "hello,")
+_EMPHASIS = frozenset({"still", "not", "never", "again", "nothing", "now", "twice", "wrong", "broken", "where",
+                       "why", "what", "today", "no", "third", "anything", "all", "hasn't", "didn't", "won't",
+                       "can't", "doesn't", "isn't", "please", "every", "money", "order"})
+
+# --------------------------------------------------------------------------------------------------------------------
+# Slot fillers: each returns (slot value, typed surface, spoken surface)
+# --------------------------------------------------------------------------------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_RELATIVE = ("yesterday", "last week", "two weeks ago", "the other day", "earlier this week", "a few days ago",
+             "last month", "this morning", "over the weekend", "ten days ago")
+_NUM_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _spell(code: str) -> str:
+    """Read a code character by character the way a TTS voice should: 'A-20931' -> 'A 2 0 9 3 1'."""
+    code = re.sub(r"^0[xX]", "zero x ", code)
+    return " ".join(ch.upper() if ch.isalpha() and len(ch) == 1 else ch
+                    for ch in re.findall(r"zero x|[A-Za-z]|\d", code))
+
+
+def _fill_order(rng: random.Random) -> tuple[str, str, str]:
+    kind = rng.randrange(6)
+    if kind == 0:
+        value = f"A-{rng.randint(10000, 99999)}"
+    elif kind == 1:
+        value = f"#{rng.randint(10000, 99999)}"
+    elif kind == 2:
+        value = f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}"
+    elif kind == 3:
+        value = f"{rng.choice(('BX', 'KT', 'ZR', 'MN'))}{rng.randint(10000, 99999)}"
+    elif kind == 4:
+        value = f"ORD-{rng.randint(100000, 999999)}"
+    else:
+        value = str(rng.randint(10000000, 99999999))
+    return value, value, _spell(value)
+
+
+def _fill_date(rng: random.Random) -> tuple[str, str, str]:
+    day, month = rng.randint(1, 28), rng.randint(1, 12)
+    name = _MONTHS[month - 1]
+    kind = rng.randrange(6)
+    if kind == 0:
+        typed = spoken = f"{day} {name}"
+    elif kind == 1:
+        typed = spoken = f"{name} {_ordinal(day)}"
+    elif kind == 2:
+        typed, spoken = f"{day:02d}/{month:02d}", f"the {_ordinal(day)} of {name}"
+    elif kind == 3:
+        typed = spoken = f"the {_ordinal(day)}"
+    elif kind == 4:
+        typed = spoken = rng.choice(_WEEKDAYS)
+    else:
+        typed, spoken = f"{day} {name[:3]}", f"{day} {name}"
+    return typed, typed, spoken
+
+
+def _fill_when(rng: random.Random) -> tuple[str, str, str]:
+    kind = rng.randrange(4)
+    if kind == 0:
+        value = rng.choice(_RELATIVE)
+        return value, value, value
+    if kind == 1:
+        value = f"last {rng.choice(_WEEKDAYS)}"
+        return value, value, value
+    _, typed, spoken = _fill_date(rng)
+    return typed, f"on {typed}", f"on {spoken}"
+
+
+def _fill_amount(rng: random.Random) -> tuple[str, str, str]:
+    whole = rng.randint(3, 99) if rng.random() < 0.6 else rng.randint(100, 1500)
+    cents = rng.choice((0, 0, 99, 50, 49, 95, rng.randint(1, 98)))
+    decimal = f"{whole}.{cents:02d}" if cents else str(whole)
+    currency = rng.choice(("GBP", "USD", "EUR"))
+    kind = rng.randrange(4)
+    if currency == "GBP":
+        typed = (f"£{decimal}", f"£{decimal}", decimal, f"{decimal} GBP")[kind]
+        unit = "pounds"
+    elif currency == "USD":
+        typed = (f"${decimal}", f"${decimal}", f"{decimal} USD", f"{decimal} dollars")[kind]
+        unit = "dollars"
+    else:
+        typed = (f"EUR {decimal}", f"€{decimal}", f"{decimal} euros", f"{decimal.replace('.', ',')} EUR")[kind]
+        unit = "euros"
+    spoken = f"{whole} {unit} {cents}" if cents else f"{whole} {unit}"
+    return typed, typed, spoken
+
+
+def _fill_error_code(rng: random.Random) -> tuple[str, str, str]:
+    kind = rng.randrange(6)
+    if kind == 0:
+        value = f"E-{rng.randint(100, 999)}"
+    elif kind == 1:
+        value = f"E{rng.randint(10, 99)}"
+    elif kind == 2:
+        value = f"0x{rng.randrange(16 ** 8):08X}"
+    elif kind == 3:
+        value = f"ERR-{rng.randint(1000, 9999)}"
+    elif kind == 4:
+        value = f"F{rng.randint(1, 99):02d}"
+    else:
+        value = str(rng.choice((401, 403, 404, 500, 502, 503)))
+    return value, value, _spell(value)
+
+
+def _plain(value: str) -> tuple[str, str, str]:
+    return value, value, value
+
+
+def _pick_other(rng: random.Random, pool, taken: str | None) -> str:
+    choices = [p for p in pool if p != taken]
+    return rng.choice(choices)
+
+
+_PLURAL_PRODUCTS = frozenset({"wireless headphones", "trail running shoes", "Nova Buds earbuds", "hiking boots"})
+
+
+def _fix_articles(template: str, values: dict[str, tuple[str, str, str]]) -> str:
+    """'a {product}' -> 'an e-reader' / 'hiking boots' (no article for plurals)."""
+    def repl(m: re.Match) -> str:
+        article, name = m.group(1), m.group(2)
+        value = values.get(name, ("",))[0]
+        if value in _PLURAL_PRODUCTS:
+            return "{" + name + "}"
+        if value[:1].lower() in "aeiou":
+            return f"{article}n {{{name}}}"
+        return m.group(0)
+    return re.sub(r"\b([Aa]) \{(product2?)\}", repl, template)
+
+
+@dataclass
+class _Filled:
+    text: str
+    slots: dict[str, str]
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def _fill(template: str, rng: random.Random, held_out: bool, style: str,
+          kind: frozenset[str] | None = None) -> _Filled:
+    """Fill every placeholder (one value per name, in order of first use); slots hold the typed/canonical value."""
+    split = "test" if held_out else "train"
+    found = set(_PLACEHOLDER.findall(template))
+    unknown = found - set(SLOT_KEYS)
+    if unknown:
+        raise KeyError(f"unknown placeholder(s) {sorted(unknown)} in {template!r}")
+    names = [name for name in SLOT_KEYS if name in found]  # 'product' before 'product2', so the two differ
+    values: dict[str, tuple[str, str, str]] = {}
+    for name in names:
+        if name == "product":
+            pool = [p for p in PRODUCTS[split] if kind is None or p in kind] or PRODUCTS[split]
+            values[name] = _plain(rng.choice(pool))
+        elif name == "product2":  # the same kind of thing as {product}: "ordered the blender, got a toaster"
+            first = values["product"][0] if "product" in values else None
+            same = _kind_of(first) if first else kind
+            pool = [p for p in PRODUCTS[split] if (same is None or p in same) and p != first]
+            values[name] = _plain(rng.choice(pool or [p for p in PRODUCTS[split] if p != first]))
+        elif name == "colour":
+            values[name] = _plain(rng.choice(COLOURS))
+        elif name == "colour2":
+            values[name] = _plain(_pick_other(rng, COLOURS, values.get("colour", ("",))[0]))
+        elif name == "size":
+            values[name] = _plain(rng.choice(SIZES))
+        elif name == "size2":
+            values[name] = _plain(_pick_other(rng, SIZES, values.get("size", ("",))[0]))
+        elif name == "order":
+            values[name] = _fill_order(rng)
+        elif name == "date":
+            values[name] = _fill_date(rng)
+        elif name == "when":
+            values[name] = _fill_when(rng)
+        elif name == "amount":
+            values[name] = _fill_amount(rng)
+        elif name == "days":
+            values[name] = _plain(str(rng.randint(2, 30)))
+        elif name == "app":
+            values[name] = _plain(rng.choice(APPS))
+        elif name == "error_code":
+            values[name] = _fill_error_code(rng)
+        elif name == "city":
+            values[name] = _plain(rng.choice(CITIES))
+        else:  # pragma: no cover - SLOT_KEYS and this chain are kept in step
+            raise KeyError(name)
+    column = 2 if style == "spoken" else 1
+    template = _fix_articles(template, values)
+    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)][column], template)
+    return _Filled(text, {name: values[name][0] for name in names})
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Text transforms (applied to the template outside placeholders, so slot values stay intact)
+# --------------------------------------------------------------------------------------------------------------------
+
+def _map_outside(template: str, fn) -> str:
+    parts = re.split(r"(\{[a-z0-9_]+\})", template)
+    return "".join(p if _PLACEHOLDER.fullmatch(p) else fn(p) for p in parts)
+
+
+# (British, American) pairs; the American form is only turned back into British when the pair is reversible.
+_SPELLINGS: tuple[tuple[str, str, bool], ...] = (
+    ("colours", "colors", True), ("colour", "color", True), ("cancelled", "canceled", True),
+    ("cancelling", "canceling", True), ("organise", "organize", True), ("favourite", "favorite", True),
+    ("recognised", "recognized", True), ("recognise", "recognize", True), ("unauthorised", "unauthorized", True),
+    ("pre-authorisation", "pre-authorization", True), ("itemised", "itemized", True), ("itemise", "itemize", True),
+    ("neighbour", "neighbor", True), ("tyre", "tire", False), ("maths", "math", False), ("cheque", "check", False),
+    ("postcode", "zip code", False), ("lasagne", "lasagna", True), ("instalment", "installment", True),
+    ("grey", "gray", True),
+)
+
+
+def _match_case(src: str, repl: str) -> str:
+    if src.isupper() and len(src) > 1:
+        return repl.upper()
+    if src[:1].isupper():
+        return repl[:1].upper() + repl[1:]
+    return repl
+
+
+def _respell(text: str, rng: random.Random) -> str:
+    to_american = rng.random() < 0.45
+    for brit, amer, reversible in _SPELLINGS:
+        src, dst = (brit, amer) if to_american else (amer, brit)
+        if not to_american and not reversible:
+            continue
+        text = re.sub(rf"\b{re.escape(src)}\b", lambda m, d=dst: _match_case(m.group(0), d), text,
+                      flags=re.IGNORECASE)
+    return text
+
+
+_SHORTHAND: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\bplease\b", ("pls", "plz", "pls")), (r"\bthanks\b", ("thx", "thanks", "thnx")),
+    (r"\bthank you\b", ("ty", "thank u")), (r"\bare you\b", ("r u",)), (r"\byou\b(?!')", ("u",)),
+    (r"\byour\b", ("ur",)), (r"\bbecause\b", ("cos", "bc")), (r"\btomorrow\b", ("tmrw",)),
+    (r"\bas soon as possible\b", ("asap",)), (r"\bokay\b", ("ok", "k")), (r"\bmessage\b", ("msg",)),
+    (r"\bI don't know\b", ("idk",)), (r"\bby the way\b", ("btw",)),
+    (r"\bwith\b", ("w/", "with", "with")), (r"\bpeople\b", ("ppl",)),
+)
+
+
+def _shorthand(text: str, rng: random.Random) -> str:
+    for pattern, options in _SHORTHAND:
+        def repl(m: re.Match, options=options) -> str:
+            if rng.random() < 0.7:
+                return _match_case(m.group(0), rng.choice(options))
+            return m.group(0)
+        text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
+    return text
+
+
+_MISSPELLINGS = {"received": "recieved", "address": "adress", "definitely": "definately", "separate": "seperate",
+                 "tomorrow": "tommorow", "which": "wich", "arrived": "arived", "receipt": "reciept",
+                 "business": "buisness", "because": "becuase", "delivery": "delivry", "password": "pasword",
+                 "cancelled": "canceled", "wrong": "wrng", "order": "oder", "refund": "refnd",
+                 "account": "acount", "still": "stil", "really": "realy"}
+
+
+def _typo_word(word: str, rng: random.Random) -> str:
+    low = word.lower()
+    if low in _MISSPELLINGS and rng.random() < 0.5:
+        return _match_case(word, _MISSPELLINGS[low])
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:  # swap two neighbouring letters
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    if kind == 1:  # drop a letter
+        return word[:i] + word[i + 1:]
+    return word[:i] + word[i] + word[i:]  # double a letter
+
+
+def _typos(text: str, rng: random.Random, rate: float) -> str:
+    return re.sub(r"[A-Za-z]{4,}", lambda m: _typo_word(m.group(0), rng) if rng.random() < rate else m.group(0),
+                  text)
+
+
+def _drop_apostrophes(text: str) -> str:
+    return re.sub(r"(?<=[A-Za-z])'(?=[A-Za-z])", "", text)
+
+
+def _join(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if not out:
+            out = part
+        elif out.endswith(","):
+            out = f"{out} {_decapitalise(part)}"
+        else:
+            if out[-1] not in ".?!":
+                out += "."
+            out = f"{out} {part}"
+    return out
+
+
+def _decapitalise(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if first.startswith("{") or first in {"I", "I'm", "I've", "I'd", "I'll"} or first.startswith("I'"):
+        return text
+    if len(first) > 1 and any(ch.isupper() for ch in first[1:]):
+        return text  # brand names such as PayPal, ThinkBook
+    return text[:1].lower() + text[1:]
+
+
+def _angry_punctuation(template: str, rng: random.Random, style: str) -> str:
+    def repl(m: re.Match) -> str:
+        mark = m.group(0)
+        if style == "spoken":
+            return "!" if mark == "." and rng.random() < 0.6 else mark
+        if mark == "?":
+            return rng.choice(("??", "???", "?!", "?!!", "?"))
+        return rng.choice(("!", "!!", "!!!", "!!!!", "."))
+    text = re.sub(r"[.?!](?=\s|$)", repl, template)
+    if style == "typed" and text and text[-1] not in ".?!":
+        text += rng.choice(("!!", "!!!", "!"))
+    return text
+
+
+def _shout(text: str, rng: random.Random) -> str:
+    """Upper-case a couple of emphasis words (or the whole message) the way an angry typist does."""
+    if rng.random() < 0.3:
+        return text.upper()
+    words = list(re.finditer(r"[A-Za-z']+", text))
+    picks = [m for m in words if m.group(0).lower() in _EMPHASIS]
+    if not picks:
+        picks = [m for m in words if len(m.group(0)) >= 4]
+    if not picks:
+        return text
+    chosen = {id(m) for m in rng.sample(picks, min(len(picks), rng.randint(1, 2)))}
+    out, last = [], 0
+    for m in words:
+        if id(m) in chosen:
+            out.append(text[last:m.start()])
+            out.append(m.group(0).upper())
+            last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _spoken_clean(text: str) -> str:
+    text = text.replace("&", " and ").replace("/", " or ").replace("%", " percent")
+    text = re.sub(r"[:;]", ",", text)
+    text = re.sub(r"[^A-Za-z0-9 ,.'?!\-]", " ", text)
+    text = re.sub(r"!+", "!", text)
+    text = re.sub(r"\?[?!]*", "?", text)
+    text = re.sub(r"\s+([,.?!])", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _finish_typed(text: str, rng: random.Random, tone: str) -> str:
+    if tone == "calm" and rng.random() < 0.3:
+        text = text.rstrip(".")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _style_template(template: str, rng: random.Random, style: str, tone: str) -> str:
+    """Spelling variants for both styles; typos, shorthand and dropped apostrophes for typed text only."""
+    template = _map_outside(template, lambda s: _respell(s, rng)) if rng.random() < 0.5 else template
+    if style != "typed":
+        return template
+    if rng.random() < 0.3:
+        template = _map_outside(template, lambda s: _shorthand(s, rng))
+    if rng.random() < 0.3:
+        template = _map_outside(template, _drop_apostrophes)
+    if rng.random() < 0.35:
+        rate = rng.choice((0.05, 0.08, 0.12))
+        template = _map_outside(template, lambda s: _typos(s, rng, rate))
+    return template
+
+
+def _render(parts: list[str], rng: random.Random, held_out: bool, tone: str, style: str,
+            intent: str | None = None) -> _Filled:
+    template = _join(parts)
+    kind = _product_kind(template, intent)
+    if tone == "frustrated":
+        template = _angry_punctuation(template, rng, style)
+    template = _style_template(template, rng, style, tone)
+    filled = _fill(template, rng, held_out, style, kind)
+    text = filled.text
+    if style == "spoken":
+        if rng.random() < 0.45:
+            greeted = re.match(r"(hi|hello|hey|hiya|good|dear|excuse|sorry)\b", text, flags=re.IGNORECASE)
+            openers = _SPOKEN_FILLERS if greeted else _SPOKEN_OPENERS
+            text = f"{rng.choice(openers)} {_decapitalise(text)}"
+        text = _spoken_clean(text)
+    else:
+        if tone == "frustrated" and rng.random() < 0.65:
+            text = _shout(text, rng)
+        elif tone == "calm" and rng.random() < 0.25:
+            text = text.lower()
+        text = _finish_typed(text, rng, tone)
+    return _Filled(text, filled.slots)
+
+
+def _check(tone: str, style: str) -> None:
+    if tone not in TONES:
+        raise ValueError(f"unknown tone {tone!r}; expected one of {TONES}")
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; expected one of {STYLES}")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------------------------------
+
+def make_text(intent: str, rng: random.Random, held_out: bool, tone: str, style: str = "typed") -> tuple[str, dict]:
+    """A filled utterance for ``intent`` and its slots dict (e.g. ``{"order": "A-20931", "product": "desk lamp"}``).
+
+    ``held_out`` picks the test skeletons, products and framing sentences instead of the train ones. Slot values are
+    the canonical (typed) forms even when the spoken text reads them out differently ("A 2 0 9 3 1").
+    """
+    if intent not in TRAIN_SKELETONS:
+        raise ValueError(f"unknown intent {intent!r}")
+    _check(tone, style)
+    split = "test" if held_out else "train"
+    skeleton = rng.choice((TEST_SKELETONS if held_out else TRAIN_SKELETONS)[intent])
+    parts = [skeleton]
+    group = _context_group(intent)
+    if group is not None and rng.random() < 0.3:
+        used = set(_PLACEHOLDER.findall(skeleton))
+        options = [c for c in _CONTEXT[group][split] if not used & set(_PLACEHOLDER.findall(c))]
+        if options:
+            context = rng.choice(options)
+            parts = [context, skeleton] if rng.random() < 0.75 else [skeleton, context]
+    service = intent not in ("greeting", "out_of_scope")
+    if tone == "frustrated":
+        pool = _ANGER[split] + _MILD_ANGER[split] if service else _MILD_ANGER[split]
+        if rng.random() < (0.75 if service else 0.4):
+            phrase = rng.choice(pool)
+            parts = [phrase] + parts if rng.random() < 0.4 else parts + [phrase]
+        if service and rng.random() < 0.2:
+            parts.append(rng.choice(_ANGER[split]))
+            if parts[-1] == parts[-2]:
+                parts.pop()
+    elif service:
+        if rng.random() < 0.3:
+            parts = [rng.choice(_POLITE_PREFIX[split])] + parts
+        if rng.random() < 0.25:
+            parts = parts + [rng.choice(_POLITE_SUFFIX[split])]
+    filled = _render(parts, rng, held_out, tone, style, intent)
+    return filled.text, filled.slots
+
+
+def _phrase_text(pool: dict[str, list[str]], rng: random.Random, held_out: bool, tone: str, style: str) -> str:
+    _check(tone, style)
+    split = "test" if held_out else "train"
+    phrase = rng.choice(pool[split])
+    if rng.random() < 0.5:
+        phrase = phrase[:1].upper() + phrase[1:]
+    parts = [phrase]
+    if tone == "frustrated":
+        if rng.random() < 0.6:
+            extra = rng.choice(_ANGER[split] + _MILD_ANGER[split])
+            parts = parts + [extra] if rng.random() < 0.7 else [extra] + parts
+    else:
+        if rng.random() < 0.2:
+            parts = [rng.choice(("hi,", "hello,", "hey,"))] + parts
+        if rng.random() < 0.2:
+            parts.append(rng.choice(("thanks", "thank you", "please")))
+    text = _render(parts, rng, held_out, tone, style).text
+    return text if text.strip() else phrase
+
+
+def pointer_text(rng: random.Random, held_out: bool, tone: str, style: str = "typed") -> str:
+    """Rule R1: a text that only points at the attached image ("see attached", "help?"); never empty."""
+    return _phrase_text(POINTER_PHRASES, rng, held_out, tone, style)
+
+
+def arrival_text(rng: random.Random, held_out: bool, tone: str, style: str = "typed") -> str:
+    """Rule R3: "this is what arrived" - says only that this was delivered, not whether it is broken or wrong."""
+    return _phrase_text(ARRIVAL_PHRASES, rng, held_out, tone, style)
+
+
+def skeleton_counts() -> dict[str, int]:
+    """Train skeletons per intent, counted before slots are filled."""
+    return {intent: len(TRAIN_SKELETONS[intent]) for intent in INTENTS}
