@@ -1,17 +1,32 @@
 """One inference entry point for the app, the evaluator and the benchmark.
 
-CONTRACT (implementation being written): helpers build against these names.
-
-    pipe = Pipeline.load()                      # loads encoders + the four committed checkpoints
+    pipe = Pipeline.load()                      # the frozen encoders, the ASR and the committed checkpoints
     pred = pipe.predict(text=..., image=..., audio=..., fusion="attention", explain=False)
 
 `image` may be a path, bytes or a PIL.Image; `audio` a path, bytes or (sample_rate, np.ndarray).
 Bad input raises mmdemo.media.InputError (a ValueError) with a message fit to show a person.
+The work shared by all strategies (decoding, ASR, frozen encoders) is done once in prepare(), so the
+Compare tab runs four fusion strategies for the price of one encoder pass.
 """
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import limits
+from .features import FeatureExtractor, text_input
+from .media import InputError, load_audio, load_image
+from .schema import IMAGE_KIND_LABELS, INTENTS, NO_IMAGE, TONES, modality_mix
+
+DEFAULT_CHECKPOINTS = Path(__file__).resolve().parent.parent / "assets" / "checkpoints"
+FUSION_ORDER = ("early", "late", "cross_attention", "attention")
 
 
 @dataclass
@@ -44,3 +59,199 @@ class Prediction:
     latency_ms: float
     timings_ms: dict[str, float] = field(default_factory=dict)   # per stage: decode, asr, text, image, audio, fusion
     explanation: Explanation | None = None
+
+
+@dataclass
+class PreparedInput:
+    """A decoded, transcribed and encoded request: everything up to the fusion model."""
+    text: str
+    image: Any                                 # PIL image or None
+    wave: np.ndarray | None
+    transcript: str | None
+    text_used: str
+    features: dict[str, torch.Tensor | None]   # text_tokens [L,384], image_tokens [49,1280], audio_feats [T,80]
+    timings_ms: dict[str, float]
+
+    @property
+    def mix(self) -> str:
+        return modality_mix(self.text, self.image, self.wave)
+
+
+class Pipeline:
+    """Frozen encoders + ASR + one trained model per fusion strategy."""
+
+    def __init__(self, models: dict, extractor: FeatureExtractor, asr=None):
+        self.models = models
+        self.extractor = extractor
+        self._asr = asr
+        self._asr_lock = threading.Lock()
+
+    @classmethod
+    def load(cls, checkpoints: str | Path = DEFAULT_CHECKPOINTS, fusions=FUSION_ORDER, asr: Any = "faster-whisper",
+             allow_untrained: bool = False) -> "Pipeline":
+        """Load the committed checkpoints (and the encoders they were trained on).
+
+        `asr` is a backend name (loaded on first use), a recogniser object, or None for no voice support.
+        allow_untrained=True builds randomly initialised models where a checkpoint is missing (development only).
+        """
+        from .configs import MODEL_CONFIGS
+        from .model import MultimodalModel
+
+        models = {}
+        for name in fusions:
+            folder = Path(checkpoints) / name
+            if (folder / "config.json").exists():
+                models[name] = MultimodalModel.from_pretrained(folder).eval()
+            elif allow_untrained:
+                models[name] = MultimodalModel(MODEL_CONFIGS[name]).eval()
+            else:
+                raise FileNotFoundError(f"no checkpoint for fusion {name!r} under {checkpoints}; "
+                                        "train one with `python -m mmdemo.train --fusion all`")
+        return cls(models, FeatureExtractor(), asr)
+
+    @property
+    def asr(self):
+        if isinstance(self._asr, str):
+            with self._asr_lock:
+                if isinstance(self._asr, str):
+                    from .asr import get_asr
+                    self._asr = get_asr(self._asr)
+        return self._asr
+
+    def prepare(self, text: str | None = None, image: Any = None, audio: Any = None) -> PreparedInput:
+        """Validate and decode the inputs, transcribe the voice, run the frozen encoders."""
+        timings: dict[str, float] = {}
+        tick = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal tick
+            now = time.perf_counter()
+            timings[name] = round((now - tick) * 1000, 2)
+            tick = now
+
+        text = (text or "").strip()
+        if len(text) > limits.MAX_TEXT_CHARS:
+            raise InputError(f"That message is {len(text):,} characters long; the limit is "
+                             f"{limits.MAX_TEXT_CHARS:,}. Please shorten it.")
+        text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
+        if not text and image is None and audio is None:
+            raise InputError("Please type a message, attach a photo or record a voice message.")
+        pil = load_image(image) if image is not None else None
+        wave = load_audio(audio) if audio is not None else None
+        lap("decode")
+        transcript = None
+        if wave is not None:
+            if self.asr is None:
+                raise InputError("Voice messages are not available in this deployment; please type instead.")
+            transcript = self.asr.transcribe(wave)
+            lap("asr")
+            if not transcript and not text and pil is None:
+                raise InputError("I couldn't make out any words in that recording. Please try again or type your question.")
+        used = text_input(text, transcript)
+        feats = {"text_tokens": self.extractor.text([used])[0] if used else None}
+        lap("text")
+        feats["image_tokens"] = self.extractor.image([pil])[0] if pil is not None else None
+        lap("image")
+        feats["audio_feats"] = self.extractor.audio(wave) if wave is not None else None
+        lap("audio")
+        return PreparedInput(text, pil, wave, transcript, used, feats, timings)
+
+    def model_inputs(self, prepared: PreparedInput):
+        from .model import ModelInputs
+        return ModelInputs.collate([prepared.features])
+
+    def predict(self, text: str | None = None, image: Any = None, audio: Any = None, fusion: str = "attention",
+                explain: bool = False) -> Prediction:
+        t0 = time.perf_counter()
+        prepared = self.prepare(text, image, audio)
+        return self.predict_prepared(prepared, fusion, explain, started=t0)
+
+    @torch.inference_mode()
+    def predict_prepared(self, prepared: PreparedInput, fusion: str = "attention", explain: bool = False,
+                         started: float | None = None) -> Prediction:
+        if fusion not in self.models:
+            raise ValueError(f"unknown fusion {fusion!r}; loaded: {list(self.models)}")
+        t0 = time.perf_counter()
+        model = self.models[fusion]
+        out = model(self.model_inputs(prepared), return_attention=explain)
+        intent_p = F.softmax(out.intent_logits[0] / model.temperature, -1)
+        kind_p = F.softmax(out.image_kind_logits[0], -1)
+        tone_p = F.softmax(out.tone_logits[0], -1)
+        timings = dict(prepared.timings_ms, fusion=round((time.perf_counter() - t0) * 1000, 2))
+        intent_probs = dict(sorted(zip(INTENTS, intent_p.tolist()), key=lambda kv: -kv[1]))
+        if prepared.image is not None:  # an image is present: the kind is one of the six, never "none"
+            kinds = {k: p for k, p in zip(IMAGE_KIND_LABELS, kind_p.tolist()) if k != NO_IMAGE}
+            total = sum(kinds.values()) or 1.0
+            kind_probs = dict(sorted(((k, p / total) for k, p in kinds.items()), key=lambda kv: -kv[1]))
+            image_kind = next(iter(kind_probs))
+        else:
+            kind_probs, image_kind = {}, None
+        tone_probs = dict(zip(TONES, tone_p.tolist()))
+        top = next(iter(intent_probs))
+        explanation = self._explanation(fusion, prepared, out) if explain else None
+        start = started if started is not None else t0 - sum(prepared.timings_ms.values()) / 1000
+        return Prediction(intent=top, confidence=intent_probs[top], intent_probs=intent_probs, image_kind=image_kind,
+                          image_kind_probs=kind_probs, tone=max(tone_probs, key=tone_probs.get), tone_probs=tone_probs,
+                          transcript=prepared.transcript, text_used=prepared.text_used, fusion=fusion,
+                          modality_mix=prepared.mix, latency_ms=round((time.perf_counter() - start) * 1000, 2),
+                          timings_ms=timings, explanation=explanation)
+
+    def token_labels(self, prepared: PreparedInput, segments: dict[str, tuple[int, int]], token_seconds: float) -> list[str]:
+        """A readable label for every position of a joint sequence laid out by `segments`."""
+        n = max(end for _, end in segments.values())
+        labels = [""] * n
+        words: list[str] = []
+        if prepared.text_used:
+            ids = self.extractor.text_encoder.tokenize([prepared.text_used], max_len=self.extractor.max_text_len)["input_ids"][0]
+            words = self.extractor.text_encoder.tokenizer.convert_ids_to_tokens(ids.tolist())
+        cols = self.extractor.image_encoder.grid[1]
+        for name, (start, end) in segments.items():
+            for j in range(end - start):
+                if name == "cls":
+                    label = "[CLS]" if j == 0 else f"[Q{j}]"
+                elif name == "text":
+                    label = words[j] if j < len(words) else "(pad)"
+                elif name == "image":
+                    label = f"img r{j // cols + 1}c{j % cols + 1}" if prepared.image is not None else "(no image)"
+                elif name == "audio":
+                    label = f"aud {j * token_seconds:.2f}s" if prepared.wave is not None else "(no audio)"
+                else:
+                    label = f"{name}{j}"
+                labels[start + j] = label
+        return labels
+
+    def _explanation(self, fusion: str, prepared: PreparedInput, out) -> Explanation:
+        model = self.models[fusion]
+        fo = out.fusion
+        feats = prepared.features.get("audio_feats")
+        token_seconds = model.audio_encoder.seconds_per_token(int(feats.shape[0])) if feats is not None else 0.08
+        segments = dict(fo.segments or {})
+        tokens = self.token_labels(prepared, segments, token_seconds) if segments else []
+        attn = [a[0].detach().float().numpy() for a in (fo.attentions or [])]
+        cross = {}
+        for k, v in (fo.cross_attentions or {}).items():
+            if isinstance(v, (list, tuple)):
+                v = v[-1]
+            cross[k] = v[0].detach().float().numpy()
+        shown = None
+        if prepared.image is not None:
+            from PIL import ImageOps
+            side = max(prepared.image.size)
+            shown = ImageOps.pad(prepared.image, (side, side), color=(128, 128, 128)).resize((224, 224))
+        return Explanation(fusion=fusion, tokens=tokens, segments=segments, attentions=attn, cross_attentions=cross,
+                           image=shown, image_grid=tuple(self.extractor.image_encoder.grid),
+                           audio_features=None if feats is None else feats.float().numpy(),
+                           audio_token_seconds=token_seconds)
+
+    def warm_up(self) -> None:
+        """Run every path once (text, image, voice; every fusion) so the first real request is not slow."""
+        from PIL import Image
+        img = Image.new("RGB", (64, 64), (200, 180, 160))
+        t = np.linspace(0, 1.0, 16000, dtype=np.float32)
+        wave = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+        prepared = self.prepare("hello, where is my order?", img, None)
+        for name in self.models:
+            self.predict_prepared(prepared, name, explain=(name in ("attention", "cross_attention")))
+        if self._asr is not None:
+            self.asr.transcribe(wave)
+            self.extractor.audio(wave)

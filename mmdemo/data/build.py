@@ -1,0 +1,174 @@
+"""Build the train/val/test splits: `python -m mmdemo.data build [--out data] [--seed 0] [--scale 1.0]`.
+
+Every sample is generated from its own seeded RNG (seed, split, index), so a build is reproducible and can
+run in parallel. The test split is held out in wording (sentence skeletons), product names, image layouts and
+TTS engine (flite instead of espeak-ng), so its score measures generalisation rather than memory.
+Each voice clip is transcribed once here with the app's ASR; training uses those transcripts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from ..schema import IMAGE_KINDS, INTENTS, R1_INTENT_FROM_IMAGE, R3_INTENT_FROM_IMAGE
+from . import images as image_gen
+from . import speech, texts
+from .manifest import write_manifest
+
+DEFAULT_SIZES = {"train": 4000, "val": 600, "test": 1000}
+# share of each modality mix (and, for image mixes, which rule produced the label)
+MIX_WEIGHTS = {
+    "text": 0.24,
+    "text+image:explicit": 0.12, "text+image:R1": 0.10, "text+image:R3": 0.08,
+    "image:R1": 0.06,
+    "audio": 0.16,
+    "image+audio:explicit": 0.05, "image+audio:R1": 0.05, "image+audio:R3": 0.04,
+    "text+audio": 0.10,
+}
+FRUSTRATED_SHARE = 0.25
+# When the text states its intent, the image is often one that fits it (and sometimes one that doesn't).
+IMAGE_THAT_FITS = {
+    "payment_issue": "receipt", "invoice_request": "receipt", "technical_support": "error_screen",
+    "account_access": "error_screen", "damaged_item": "damaged_product", "return_refund": "product",
+    "wrong_item": "product", "product_question": "product", "order_status": "parcel", "cancel_order": "parcel",
+    "change_address": "parcel", "out_of_scope": "other",
+}
+
+
+def plan_sample(split: str, index: int, seed: int) -> dict:
+    """Decide everything about one sample (labels, texts, which image/voice) from its own RNG."""
+    rng = random.Random(f"{seed}/{split}/{index}")
+    held_out = split == "test"
+    mix_rule = rng.choices(list(MIX_WEIGHTS), weights=list(MIX_WEIGHTS.values()))[0]
+    mix, _, rule = mix_rule.partition(":")
+    has_image, has_audio = "image" in mix, "audio" in mix
+    has_text = "text" in mix
+    tone = "frustrated" if rng.random() < FRUSTRATED_SHARE else "calm"
+    kind = None
+    if rule == "R1":
+        kind = rng.choice(IMAGE_KINDS)
+        intent = R1_INTENT_FROM_IMAGE[kind]
+    elif rule == "R3":
+        kind = rng.choice(sorted(R3_INTENT_FROM_IMAGE))
+        intent = R3_INTENT_FROM_IMAGE[kind]
+    else:
+        intent = rng.choice(INTENTS)
+        if intent == "greeting":
+            tone = "calm"
+        if has_image:
+            fits = IMAGE_THAT_FITS.get(intent)
+            kind = fits if (fits and rng.random() < 0.6) else rng.choice(IMAGE_KINDS)
+        rule = "voice" if mix == "audio" else "explicit"
+
+    def words(style: str) -> str:
+        if rule == "R1":
+            return texts.pointer_text(rng, held_out, tone, style)
+        if rule == "R3":
+            return texts.arrival_text(rng, held_out, tone, style)
+        return texts.make_text(intent, rng, held_out, tone, style)[0]
+
+    typed, spoken = "", None
+    if has_audio:
+        spoken = words("spoken")
+        if has_text:  # typed text beside a voice note: a pointer to it, or the request in short
+            typed = (texts.pointer_text(rng, held_out, tone, "typed") if rng.random() < 0.5
+                     else texts.make_text(intent, rng, held_out, tone, "typed")[0])
+    elif has_text:
+        typed = words("typed")
+    return {"id": f"{split}-{index:05d}", "split": split, "text": typed, "spoken": spoken, "intent": intent,
+            "image_kind": kind if has_image else "none", "tone": tone, "rule": rule, "mix": mix,
+            "has_image": has_image, "has_audio": has_audio, "held_out": held_out,
+            "rng_state": rng.getrandbits(64)}
+
+
+def render_sample(args: tuple[dict, str]) -> dict:
+    """Render the image and speak the voice of one planned sample into `out_dir` (runs in a worker)."""
+    plan, out_dir = args
+    out = Path(out_dir)
+    rng = random.Random(plan["rng_state"])
+    row = {k: plan[k] for k in ("id", "text", "intent", "image_kind", "tone", "rule", "mix")}
+    row["image"] = row["audio"] = None
+    if plan["has_image"]:
+        img, meta = image_gen.render_image(plan["image_kind"], rng, plan["held_out"])
+        rel = f"images/{plan['id']}.jpg"
+        img.save(out / rel, quality=rng.randint(55, 95))
+        row["image"], row["image_meta"] = rel, meta
+    if plan["has_audio"]:
+        wave, meta = speech.synthesize(plan["spoken"], rng, plan["held_out"], plan["tone"])
+        rel = f"audio/{plan['id']}.wav"
+        import soundfile as sf
+        sf.write(out / rel, wave, speech.SAMPLE_RATE, subtype="PCM_16")
+        row["audio"], row["spoken"], row["tts"] = rel, plan["spoken"], meta
+    return row
+
+
+_WORKER_ASR = None
+
+
+def _transcribe(path: str) -> str:
+    global _WORKER_ASR
+    if _WORKER_ASR is None:
+        from ..asr import FasterWhisperASR
+        _WORKER_ASR = FasterWhisperASR(cpu_threads=1)
+    from ..media import load_audio
+    return _WORKER_ASR.transcribe(load_audio(path))
+
+
+def build_split(split: str, n: int, out_root: Path, seed: int, workers: int, asr: str) -> Path:
+    out = out_root / split
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    (out / "audio").mkdir(parents=True, exist_ok=True)
+    plans = [plan_sample(split, i, seed) for i in range(n)]
+    jobs = [(p, str(out)) for p in plans]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        rows = list(tqdm(pool.map(render_sample, jobs, chunksize=8), total=n, desc=f"{split}: render"))
+    voiced = [r for r in rows if r["audio"]]
+    if asr == "faster-whisper" and voiced:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            transcripts = list(tqdm(pool.map(_transcribe, [str(out / r["audio"]) for r in voiced]),
+                                    total=len(voiced), desc=f"{split}: ASR"))
+    else:  # --asr none: the source text stands in for a transcript (quick builds for tests only)
+        transcripts = [r["spoken"] for r in voiced]
+    for r, t in zip(voiced, transcripts):
+        r["transcript"] = t
+    path = out / "manifest.jsonl"
+    write_manifest(path, rows)
+    return path
+
+
+def summarize(path: Path) -> dict:
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    count = lambda key: {k: sum(1 for r in rows if r.get(key) == k) for k in sorted({r.get(key) for r in rows})}
+    return {"n": len(rows), "mix": count("mix"), "rule": count("rule"), "tone": count("tone"),
+            "intent": count("intent"), "image_kind": count("image_kind")}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m mmdemo.data", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="build train/val/test splits")
+    b.add_argument("--out", default="data", type=Path)
+    b.add_argument("--seed", default=0, type=int)
+    b.add_argument("--scale", default=1.0, type=float, help="multiply the default split sizes (e.g. 0.01 for a tiny build)")
+    b.add_argument("--splits", default="train,val,test")
+    b.add_argument("--workers", default=2, type=int)
+    b.add_argument("--asr", default="faster-whisper", choices=["faster-whisper", "none"])
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    summary = {}
+    for split in args.splits.split(","):
+        n = max(8, int(round(DEFAULT_SIZES[split] * args.scale)))
+        path = build_split(split, n, args.out, args.seed, args.workers, args.asr)
+        summary[split] = summarize(path)
+        print(f"{split}: {n} samples -> {path}")
+    summary["seconds"] = round(time.time() - t0, 1)
+    summary["skeletons_per_intent"] = texts.skeleton_counts()
+    (args.out / "build_summary.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps({k: v["mix"] if isinstance(v, dict) and "mix" in v else v for k, v in summary.items()}, indent=1))

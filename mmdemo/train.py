@@ -1,0 +1,214 @@
+"""Train the fusion models: `python -m mmdemo.train --fusion early|late|cross_attention|attention|all`.
+
+An accelerate loop, so the same script runs unchanged on one process or on two CPU processes (gloo, data
+sharded between them) with `accelerate launch --multi_gpu --num_processes 2 -m mmdemo.train ...` (on a machine
+without GPUs `--multi_gpu` is what starts two processes; `--cpu` would start one). The pretrained
+encoders are frozen: their features come from the on-disk cache (mmdemo.features), and only the audio encoder,
+alignment, fusion and heads train. Early stopping on validation accuracy; after training the intent
+probabilities are calibrated on the validation split (temperature scaling) and the checkpoint is saved with
+save_pretrained() (safetensors + config.json) together with a JSON training log for the app's Training tab.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from .calibration import expected_calibration_error, fit_temperature
+from .configs import MODEL_CONFIGS, ModelConfig
+from .features import build_feature_cache
+from .fusion import FUSIONS
+from .model import ModelInputs, MultimodalModel
+from .schema import IMAGE_KIND_TO_ID, TONE_TO_ID
+
+LOSS_WEIGHTS = {"intent": 1.0, "image_kind": 0.3, "tone": 0.3}
+NO_IMAGE_ID = IMAGE_KIND_TO_ID["none"]
+
+
+def augment(item: dict, rng: random.Random, p_drop: float = 0.15, p_token: float = 0.1) -> dict:
+    """Training-time noise that keeps the label true: drop an image or a voice track whose content the label
+    does not depend on (not for R1/R3 samples, whose intent comes from the image), and drop a few text tokens."""
+    item = dict(item)
+    if item["image_tokens"] is not None and item["rule"] in ("explicit", "voice") and item["text_tokens"] is not None \
+            and rng.random() < p_drop:
+        item["image_tokens"], item["image_kind"] = None, NO_IMAGE_ID
+    if item["audio_feats"] is not None and item["text_tokens"] is not None and rng.random() < p_drop:
+        item["audio_feats"] = None
+    tt = item["text_tokens"]
+    if tt is not None and tt.shape[0] > 4 and p_token > 0:
+        keep = torch.tensor([i == 0 or rng.random() > p_token for i in range(tt.shape[0])])
+        item["text_tokens"] = tt[keep]
+    return item
+
+
+def collate(items: list[dict]) -> tuple[ModelInputs, dict[str, torch.Tensor]]:
+    inputs = ModelInputs.collate([{k: (None if item[k] is None else item[k].float())
+                                   for k in ("text_tokens", "image_tokens", "audio_feats")} for item in items])
+    labels = {k: torch.tensor([item[k] for item in items]) for k in LOSS_WEIGHTS}
+    return inputs, labels
+
+
+def loss_fn(out, labels: dict[str, torch.Tensor], smoothing: float = 0.05) -> torch.Tensor:
+    return (LOSS_WEIGHTS["intent"] * F.cross_entropy(out.intent_logits, labels["intent"], label_smoothing=smoothing)
+            + LOSS_WEIGHTS["image_kind"] * F.cross_entropy(out.image_kind_logits, labels["image_kind"])
+            + LOSS_WEIGHTS["tone"] * F.cross_entropy(out.tone_logits, labels["tone"]))
+
+
+@torch.no_grad()
+def predict_logits(model: MultimodalModel, items: list[dict], batch_size: int = 128) -> dict[str, torch.Tensor]:
+    model.eval()
+    chunks: dict[str, list[torch.Tensor]] = {"intent": [], "image_kind": [], "tone": []}
+    for start in range(0, len(items), batch_size):
+        inputs, _ = collate(items[start:start + batch_size])
+        out = model(inputs)
+        chunks["intent"].append(out.intent_logits)
+        chunks["image_kind"].append(out.image_kind_logits)
+        chunks["tone"].append(out.tone_logits)
+    return {k: torch.cat(v) for k, v in chunks.items()}
+
+
+def accuracy(logits: torch.Tensor, items: list[dict], key: str = "intent") -> float:
+    labels = torch.tensor([it[key] for it in items])
+    return float((logits.argmax(-1) == labels).float().mean())
+
+
+class AugmentedDataset(torch.utils.data.Dataset):
+    def __init__(self, items: list[dict], seed: int):
+        self.items, self.seed, self.epoch = items, seed, 0
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return augment(self.items[i], random.Random(self.seed * 1_000_003 + self.epoch * 10_007 + i))
+
+
+def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_dir: Path, args,
+              accelerator: Accelerator) -> dict:
+    set_seed(args.seed)
+    config: ModelConfig = ModelConfig.from_dict({**MODEL_CONFIGS[fusion].to_dict(), **(args.config_overrides or {})})
+    model = MultimodalModel.from_pretrained(args.init) if args.init else MultimodalModel(config)
+    if args.init and model.config.fusion != fusion:
+        raise SystemExit(f"--init {args.init} holds a {model.config.fusion!r} model, not {fusion!r}")
+    dataset = AugmentedDataset(train_items, args.seed)
+    loader = DataLoader(dataset, batch_size=args.batch_size, shuffle=True, collate_fn=collate,
+                        generator=torch.Generator().manual_seed(args.seed))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    total_steps = args.epochs * math.ceil(len(dataset) / (args.batch_size * accelerator.num_processes))
+    if args.max_steps:
+        total_steps = min(total_steps, args.max_steps)
+    warmup = max(1, total_steps // 20)
+    schedule = lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total_steps)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+
+    log = {"fusion": fusion, "world_size": accelerator.num_processes, "steps": [], "epochs": []}
+    best = {"val_accuracy": -1.0, "epoch": -1, "state": None}
+    step, bad_epochs, t0 = 0, 0, time.time()
+    for epoch in range(args.epochs):
+        dataset.epoch = epoch
+        model.train()
+        bar = tqdm(loader, desc=f"{fusion} epoch {epoch + 1}/{args.epochs}", leave=False,
+                   disable=not accelerator.is_local_main_process)
+        for inputs, labels in bar:
+            loss = loss_fn(model(inputs), labels)
+            optimizer.zero_grad()
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            loss_all = accelerator.gather(loss.detach().reshape(1)).mean().item()
+            log["steps"].append({"step": step, "loss": round(loss_all, 4)})
+            bar.set_postfix(loss=f"{loss_all:.3f}")
+            if args.max_steps and step >= args.max_steps:
+                break
+        unwrapped = accelerator.unwrap_model(model)
+        val_logits = predict_logits(unwrapped, val_items)
+        val_acc = accuracy(val_logits["intent"], val_items)
+        log["epochs"].append({"epoch": epoch + 1, "step": step, "val_accuracy": round(val_acc, 4),
+                              "train_loss": round(float(np.mean([s["loss"] for s in log["steps"][-len(loader):]])), 4)})
+        accelerator.print(f"[{fusion}] epoch {epoch + 1}: loss {log['epochs'][-1]['train_loss']:.3f}  "
+                          f"val acc {val_acc:.3f}  ({time.time() - t0:.0f}s)")
+        if val_acc > best["val_accuracy"] + 1e-4:
+            best = {"val_accuracy": val_acc, "epoch": epoch + 1,
+                    "state": {k: v.detach().clone() for k, v in unwrapped.state_dict().items()}}
+            bad_epochs = 0
+        else:
+            bad_epochs += 1
+            if bad_epochs >= args.patience:
+                accelerator.print(f"[{fusion}] early stop after epoch {epoch + 1} (best {best['epoch']})")
+                break
+        if args.max_steps and step >= args.max_steps:
+            break
+
+    model = accelerator.unwrap_model(model)
+    model.load_state_dict(best["state"])
+    val_logits = predict_logits(model, val_items)
+    labels = torch.tensor([it["intent"] for it in val_items])
+    temperature = fit_temperature(val_logits["intent"], labels)
+    ece_before = expected_calibration_error(F.softmax(val_logits["intent"], -1).numpy(), labels.numpy())
+    ece_after = expected_calibration_error(F.softmax(val_logits["intent"] / temperature, -1).numpy(), labels.numpy())
+    model.temperature.fill_(temperature)
+    log.update({"best_epoch": best["epoch"], "val_accuracy": round(best["val_accuracy"], 4),
+                "temperature": round(temperature, 4), "val_ece_uncalibrated": round(ece_before, 4),
+                "val_ece_calibrated": round(ece_after, 4), "seconds": round(time.time() - t0, 1),
+                "parameters": model.num_parameters(), "train_samples": len(train_items)})
+    if accelerator.is_main_process:
+        model.save_pretrained(out_dir / fusion)
+        (out_dir / fusion / "training_log.json").write_text(json.dumps(log, indent=1))
+    accelerator.print(f"[{fusion}] best val acc {best['val_accuracy']:.3f} at epoch {best['epoch']}; "
+                      f"T={temperature:.2f}, ECE {ece_before:.3f} -> {ece_after:.3f}; saved to {out_dir / fusion}")
+    accelerator.wait_for_everyone()
+    return log
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m mmdemo.train", description=__doc__.splitlines()[0])
+    ap.add_argument("--fusion", default="all", choices=[*FUSIONS, "all"])
+    ap.add_argument("--data", default="data", type=Path, help="folder with train/ and val/ manifests")
+    ap.add_argument("--out", default="assets/checkpoints", type=Path)
+    ap.add_argument("--cache-dir", default=".cache/features", type=Path)
+    ap.add_argument("--epochs", default=40, type=int)
+    ap.add_argument("--max-steps", default=0, type=int, help="stop after this many optimiser steps (0 = no limit)")
+    ap.add_argument("--batch-size", default=64, type=int)
+    ap.add_argument("--lr", default=1e-3, type=float)
+    ap.add_argument("--weight-decay", default=0.01, type=float)
+    ap.add_argument("--patience", default=6, type=int)
+    ap.add_argument("--seed", default=0, type=int)
+    ap.add_argument("--train-fraction", default=1.0, type=float, help="use this share of the training split")
+    ap.add_argument("--init", default=None, type=Path, help="start from this checkpoint folder (e.g. a pretrained backbone)")
+    ap.add_argument("--config", default=None, help='JSON overrides of the model config, e.g. \'{"d_model": 64}\'')
+    args = ap.parse_args(argv)
+    args.config_overrides = json.loads(args.config) if args.config else None
+    return args
+
+
+def main(argv=None) -> list[dict]:
+    args = parse_args(argv)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    accelerator = Accelerator(cpu=True)
+    accelerator.print(f"accelerate: {accelerator.num_processes} process(es), device {accelerator.device}")
+    with accelerator.main_process_first():  # one process extracts the features, the others read the cache
+        train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir)
+        val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir)
+    if args.train_fraction < 1.0:
+        rng = random.Random(args.seed)
+        train_items = rng.sample(train_items, max(1, int(len(train_items) * args.train_fraction)))
+    fusions = list(FUSIONS) if args.fusion == "all" else [args.fusion]
+    return [train_one(f, train_items, val_items, args.out, args, accelerator) for f in fusions]
+
+
+if __name__ == "__main__":
+    main()

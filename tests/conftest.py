@@ -1,0 +1,146 @@
+"""Shared fixtures. Heavy ones are session-scoped: a tiny data build and tiny trained checkpoints."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory) -> Path:
+    """A tiny but complete build (all mixes, real TTS and real ASR): train 40, val 12, test 20 samples."""
+    out = tmp_path_factory.mktemp("tiny_data")
+    subprocess.run([sys.executable, "-m", "mmdemo.data", "build", "--out", str(out), "--scale", "0.01",
+                    "--seed", "3"], check=True, cwd=ROOT, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoints(tiny_data, tmp_path_factory) -> Path:
+    """All four fusion strategies trained for a few steps on the tiny build (small model width)."""
+    out = tmp_path_factory.mktemp("tiny_ckpt")
+    from mmdemo.train import main as train_main
+    train_main(["--fusion", "all", "--data", str(tiny_data), "--out", str(out), "--cache-dir",
+                str(tiny_data / "cache"), "--epochs", "3", "--batch-size", "16", "--patience", "3",
+                "--config", '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'])
+    return out
+
+
+# ------------------------------------------------------------------------------------------ the running app
+# (tests/test_ui_api.py and tests/test_ui_browser.py share ONE app process, started on a free port.)
+APP_CHECKPOINT = ROOT / "assets" / "checkpoints" / "attention" / "config.json"
+APP_START_LIMIT_S = 15.0      # the page must be served this fast (models load behind it)
+APP_READY_LIMIT_S = 240.0     # models loaded and warmed
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _app_log_tail(path: Path, n: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
+    except OSError:
+        return "(no log)"
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """`python app.py --port N` in a subprocess; yields (url, started_s, log). Waits for the page, then for the
+    badge to say "ready" (models loaded and warmed). Skips without the trained checkpoints, unless
+    MMDEMO_ALLOW_UNTRAINED=1 (development: random weights, so intent assertions are loosened)."""
+    import time
+    import urllib.request
+    from types import SimpleNamespace
+
+    untrained = os.environ.get("MMDEMO_ALLOW_UNTRAINED") == "1"
+    if not APP_CHECKPOINT.exists() and not untrained:
+        pytest.skip(f"the app tests need the trained checkpoints: {APP_CHECKPOINT.relative_to(ROOT)} is missing "
+                    "(train them with `python -m mmdemo.train --fusion all`)")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("app")
+    log = folder / "app.log"
+    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
+               GRADIO_TEMP_DIR=str(folder / "gradio"))
+    env.pop("GRADIO_SERVER_PORT", None)
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        started = None
+        while time.perf_counter() - t0 < 60:
+            if proc.poll() is not None:
+                pytest.fail(f"the app exited with {proc.returncode}:\n{_app_log_tail(log)}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        started = time.perf_counter() - t0
+                        break
+            except OSError:
+                time.sleep(0.25)
+        if started is None:
+            pytest.fail(f"the app did not serve {url} within 60 s:\n{_app_log_tail(log)}")
+        from gradio_client import Client
+
+        client = Client(url, verbose=False)
+        while True:
+            badge = client.predict(api_name="/status")[0]
+            if 'class="badge ready"' in badge:
+                break
+            if 'class="badge error"' in badge:
+                pytest.fail(f"the models failed to load: {badge}\n{_app_log_tail(log)}")
+            if time.perf_counter() - t0 > APP_READY_LIMIT_S:
+                pytest.fail(f"the app was not ready after {APP_READY_LIMIT_S:.0f} s:\n{_app_log_tail(log)}")
+            time.sleep(0.5)
+        yield SimpleNamespace(url=url, port=port, started_s=started, ready_s=time.perf_counter() - t0, log=log,
+                              untrained=untrained and not APP_CHECKPOINT.exists())
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def voice_wav(tmp_path_factory) -> Path:
+    """A clear spoken order enquiry (espeak-ng, US English, slowed a little so tiny.en transcribes it exactly)."""
+    import shutil
+
+    if not shutil.which("espeak-ng"):
+        pytest.skip("espeak-ng is not installed")
+    path = tmp_path_factory.mktemp("voice") / "where_is_my_order.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "130", "-w", str(path),
+                    "Where is my order? The order number is 12345."], check=True, capture_output=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def parcel_jpg(tmp_path_factory) -> Path:
+    """A photo-like picture of a cardboard parcel with a shipping label (drawn with PIL, no assets needed)."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    img = Image.new("RGB", (640, 480), (178, 160, 140))
+    d = ImageDraw.Draw(img)
+    d.polygon([(150, 170), (460, 140), (540, 330), (220, 380)], fill=(196, 150, 96), outline=(120, 85, 50))
+    d.polygon([(150, 170), (460, 140), (470, 110), (170, 135)], fill=(214, 172, 118))
+    d.rectangle([300, 220, 440, 300], fill=(245, 245, 240))
+    for y in range(232, 292, 12):
+        d.line([(312, y), (420, y)], fill=(40, 40, 40), width=3)
+    d.line([(300, 155), (380, 350)], fill=(150, 120, 80), width=10)
+    path = tmp_path_factory.mktemp("images") / "parcel.jpg"
+    img.filter(ImageFilter.GaussianBlur(1.2)).save(path, quality=90)
+    return path

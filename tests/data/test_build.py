@@ -1,0 +1,57 @@
+"""The data builder: manifests in the documented format, every mix present, deterministic, transcripts made."""
+import json
+import random
+
+from mmdemo.data.build import MIX_WEIGHTS, plan_sample
+from mmdemo.data.manifest import read_manifest
+from mmdemo.schema import IMAGE_KIND_LABELS, INTENTS, R1_INTENT_FROM_IMAGE, R3_INTENT_FROM_IMAGE, TONES
+
+
+def test_manifests_have_documented_format(tiny_data):
+    for split in ("train", "val", "test"):
+        rows = [json.loads(line) for line in (tiny_data / split / "manifest.jsonl").read_text().splitlines()]
+        assert rows
+        for row in rows:
+            assert {"id", "text", "image", "audio", "intent"} <= row.keys()
+            assert row["intent"] in INTENTS and row["image_kind"] in IMAGE_KIND_LABELS and row["tone"] in TONES
+            for key in ("image", "audio"):
+                if row[key]:
+                    assert (tiny_data / split / row[key]).stat().st_size > 0
+            if row["audio"]:
+                assert isinstance(row["transcript"], str)
+        samples = read_manifest(tiny_data / split / "manifest.jsonl")
+        assert len(samples) == len(rows)
+
+
+def test_voice_clips_were_transcribed_by_the_asr(tiny_data):
+    rows = [json.loads(line) for line in (tiny_data / "train" / "manifest.jsonl").read_text().splitlines()]
+    voiced = [r for r in rows if r["audio"]]
+    assert voiced, "the tiny build should hold voice samples"
+    words = lambda s: set(s.lower().replace(",", " ").replace(".", " ").replace("?", " ").split())
+    overlap = [len(words(r["transcript"]) & words(r["spoken"])) / max(1, len(words(r["spoken"]))) for r in voiced]
+    assert sum(overlap) / len(overlap) > 0.5  # the ASR hears most words of clear TTS speech
+
+
+def test_plans_are_deterministic_and_follow_the_rules():
+    a = [plan_sample("train", i, seed=11) for i in range(300)]
+    b = [plan_sample("train", i, seed=11) for i in range(300)]
+    assert a == b
+    assert {p["mix"] for p in a} == {k.split(":")[0] for k in MIX_WEIGHTS}
+    for p in a:
+        if p["rule"] == "R1":
+            assert p["intent"] == R1_INTENT_FROM_IMAGE[p["image_kind"]]
+        if p["rule"] == "R3":
+            assert p["intent"] == R3_INTENT_FROM_IMAGE[p["image_kind"]]
+        if p["has_image"]:
+            assert p["image_kind"] != "none"
+        else:
+            assert p["image_kind"] == "none"
+
+
+def test_test_split_is_held_out():
+    train = [plan_sample("train", i, seed=0) for i in range(400)]
+    test = [plan_sample("test", i, seed=0) for i in range(400)]
+    train_texts = {p["text"] for p in train if p["text"]}
+    test_texts = {p["text"] for p in test if p["text"]}
+    assert all(p["held_out"] for p in test) and not any(p["held_out"] for p in train)
+    assert len(train_texts & test_texts) < 0.02 * len(test_texts)

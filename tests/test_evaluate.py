@@ -1,0 +1,20 @@
+"""The evaluator runs the app's pipeline on a manifest and writes the documented JSON."""
+import json
+
+from mmdemo.evaluate import main as evaluate_main
+from mmdemo.schema import INTENTS
+
+
+def test_evaluator_on_tiny_manifest(tiny_data, tiny_checkpoints, tmp_path, capsys):
+    out = tmp_path / "eval.json"
+    result = evaluate_main(["--manifest", str(tiny_data / "test" / "manifest.jsonl"), "--fusion", "all",
+                            "--checkpoints", str(tiny_checkpoints), "--json", str(out)])
+    written = json.loads(out.read_text())
+    assert written["n"] == result["n"] > 0
+    assert set(written["strategies"]) == {"early", "late", "cross_attention", "attention"}
+    for s in written["strategies"].values():
+        assert 0.0 <= s["accuracy"] <= 1.0 and 0.0 <= s["macro_f1"] <= 1.0 and s["latency_ms_p50"] > 0
+        assert len(s["predictions"]) == written["n"]
+        assert all(p["intent"] in INTENTS for p in s["predictions"] if p["intent"])
+        assert set(s["per_intent_f1"]) == set(INTENTS)
+    assert "accuracy by modality mix" in capsys.readouterr().out

@@ -1,0 +1,80 @@
+"""Pipeline.predict(): the one entry point used by the app, evaluator and benchmark."""
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mmdemo.inference import FUSION_ORDER, Pipeline
+from mmdemo.media import InputError
+from mmdemo.schema import INTENTS, TONES
+
+
+@pytest.fixture(scope="module")
+def pipe(tiny_checkpoints):
+    return Pipeline.load(tiny_checkpoints)
+
+
+@pytest.fixture(scope="module")
+def sample_paths(tiny_data):
+    from mmdemo.data.manifest import read_manifest
+    rows = read_manifest(tiny_data / "test" / "manifest.jsonl") + read_manifest(tiny_data / "train" / "manifest.jsonl")
+    return next(r.image for r in rows if r.image), next(r.audio for r in rows if r.audio)
+
+
+@pytest.mark.parametrize("fusion", FUSION_ORDER)
+def test_every_mix_predicts_a_calibrated_distribution(pipe, sample_paths, fusion):
+    image, audio = sample_paths
+    for kwargs in ({"text": "where is my parcel"}, {"image": image}, {"audio": audio},
+                   {"text": "see attached", "image": image}, {"audio": audio, "image": image}):
+        pred = pipe.predict(fusion=fusion, **kwargs)
+        assert pred.intent in INTENTS and pred.tone in TONES
+        assert math.isclose(sum(pred.intent_probs.values()), 1.0, rel_tol=1e-4)
+        assert pred.confidence == max(pred.intent_probs.values())
+        assert (pred.image_kind is None) == ("image" not in kwargs)
+        assert (pred.transcript is None) == ("audio" not in kwargs)
+        assert pred.latency_ms > 0 and pred.fusion == fusion
+
+
+def test_explain_returns_attention_for_every_layer_and_head(pipe, sample_paths):
+    image, audio = sample_paths
+    pred = pipe.predict(text="my mug arrived cracked", image=image, audio=audio, fusion="attention", explain=True)
+    ex = pred.explanation
+    n = len(ex.tokens)
+    assert ex.attentions and all(a.shape[-2:] == (n, n) for a in ex.attentions)
+    np.testing.assert_allclose(ex.attentions[0].sum(-1), 1.0, atol=1e-4)
+    assert set(ex.segments) >= {"cls", "text", "image", "audio"} and ex.image is not None
+    cross = pipe.predict(text="my mug arrived cracked", image=image, fusion="cross_attention", explain=True)
+    assert "text->image" in cross.explanation.cross_attentions
+
+
+def test_twelve_megapixel_photo(pipe, tmp_path):
+    path = tmp_path / "phone.jpg"
+    Image.new("RGB", (4000, 3000), (120, 90, 60)).save(path, quality=85)
+    assert pipe.predict(text="is this in stock?", image=path).image_kind is not None
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({}, "Please type a message"), ({"text": "   "}, "Please type a message"),
+    ({"text": "x" * 100_000}, "limit"),
+])
+def test_bad_requests_raise_clear_errors(pipe, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        pipe.predict(**kwargs)
+
+
+def test_bad_media_raise_clear_errors(pipe, tmp_path):
+    bad = tmp_path / "fake.png"
+    bad.write_text("not a picture")
+    with pytest.raises(InputError, match="not an image"):
+        pipe.predict(text="help", image=bad)
+    silent = tmp_path / "silence.wav"
+    import soundfile as sf
+    sf.write(silent, np.zeros(32000), 16000)
+    with pytest.raises(InputError, match="silent"):
+        pipe.predict(audio=silent)
+
+
+def test_control_characters_are_neutralised(pipe):
+    pred = pipe.predict(text="where\x00 is\x07 my order \u202eA-20931")
+    assert "\x00" not in pred.text_used and pred.intent in INTENTS
