@@ -118,8 +118,10 @@ class Pipeline:
                     self._asr = get_asr(self._asr)
         return self._asr
 
-    def prepare(self, text: str | None = None, image: Any = None, audio: Any = None) -> PreparedInput:
-        """Validate and decode the inputs, transcribe the voice, run the frozen encoders."""
+    def prepare(self, text: str | None = None, image: Any = None, audio: Any = None,
+                transcript: str | None = None) -> PreparedInput:
+        """Validate and decode the inputs, transcribe the voice (unless its `transcript` is already known, as for
+        a stored turn being explained), run the frozen encoders."""
         timings: dict[str, float] = {}
         tick = time.perf_counter()
 
@@ -136,11 +138,12 @@ class Pipeline:
         text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
         if not text and image is None and audio is None:
             raise InputError("Please type a message, attach a photo or record a voice message.")
-        pil = load_image(image) if image is not None else None
+        pil = load_image(image, limits.MODEL_IMAGE_SIDE) if image is not None else None
         wave = load_audio(audio) if audio is not None else None
         lap("decode")
-        transcript = None
-        if wave is not None:
+        if wave is None:
+            transcript = None
+        elif transcript is None:
             if self.asr is None:
                 raise InputError("Voice messages are not available in this deployment; please type instead.")
             transcript = self.asr.transcribe(wave)

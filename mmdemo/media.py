@@ -34,8 +34,8 @@ def _file_size_check(path: Path) -> None:
         raise InputError(f"The file {path.name!r} is empty.")
 
 
-def load_image(source: Any) -> Image.Image:
-    """Open a path, bytes or PIL image as an upright RGB image no larger than WORKING_IMAGE_SIDE.
+def load_image(source: Any, max_side: int = limits.WORKING_IMAGE_SIDE) -> Image.Image:
+    """Open a path, bytes or PIL image as an upright RGB image no larger than `max_side` on its long side.
 
     Large JPEGs are decoded at reduced size (PIL draft mode), so a 12 MP photo costs a fraction of a full decode.
     """
@@ -65,7 +65,7 @@ def load_image(source: Any) -> Image.Image:
         raise InputError(f"That image is only {w}x{h} pixels, too small to see anything.")
     try:
         if img.format == "JPEG":
-            img.draft("RGB", (limits.WORKING_IMAGE_SIDE, limits.WORKING_IMAGE_SIDE))
+            img.draft("RGB", (max_side, max_side))
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated GIF/WebP: the first frame
         with warnings.catch_warnings():
@@ -77,7 +77,7 @@ def load_image(source: Any) -> Image.Image:
         raise
     except Exception as exc:  # truncated or corrupt data surfaces only when decoding
         raise InputError(f"The image seems damaged or incomplete and could not be decoded ({type(exc).__name__}).") from None
-    img.thumbnail((limits.WORKING_IMAGE_SIDE, limits.WORKING_IMAGE_SIDE))
+    img.thumbnail((max_side, max_side))
     return img
 
 
