@@ -591,7 +591,8 @@ class SupportAgent:
         u = understanding_from(prediction, ocr_fields, turn_slots)
 
         intent, conf = prediction.intent, float(prediction.confidence)
-        frustrated_p = u.tone_frustrated_p
+        # Tone is heard in words and voice; a photo alone carries none, so it never triggers a hand-off.
+        frustrated_p = u.tone_frustrated_p if (said.strip() or prediction.transcript) else 0.0
         decided, via = None, None
         if pending.get("needs") and pending.get("intent"):
             p_intent, need = pending["intent"], pending["needs"]

@@ -142,6 +142,12 @@ def test_no_handoff_below_tone_threshold(agent):
     assert t.action == "answer"
 
 
+def test_photo_alone_never_triggers_a_tone_handoff(agent):
+    """No words and no voice: whatever the tone head says, there is no tone to hear."""
+    t = agent.respond(Conversation(), "", pred("order_status", 0.95, frustrated=0.9), {"order": "A-48066"})
+    assert t.action != "handoff"
+
+
 def test_unrelated_photo(agent):
     t = agent.respond(Conversation(), "", pred("out_of_scope", 0.8, image_kind="other"), {})
     assert t.action == "unrelated_photo" and "orders" in t.reply

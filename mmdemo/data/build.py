@@ -51,6 +51,8 @@ def plan_sample(split: str, index: int, seed: int) -> dict:
     has_image, has_audio = "image" in mix, "audio" in mix
     has_text = "text" in mix
     tone = "frustrated" if rng.random() < FRUSTRATED_SHARE else "calm"
+    if mix == "image":  # a photo alone says nothing about tone: label it calm rather than with noise
+        tone = "calm"
     kind = None
     if rule == "R1":
         kind = rng.choice(IMAGE_KINDS)
