@@ -7,14 +7,18 @@ training and serving see identical features.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import torch
+from torch import nn
 from tqdm import tqdm
 
+from . import limits
 from .data.manifest import Sample, read_manifest
 from .schema import IMAGE_KIND_TO_ID, INTENT_TO_ID, TONE_TO_ID
 
@@ -69,7 +73,7 @@ def labels_of(sample: Sample) -> dict[str, int]:
 
 def cache_path(manifest: Path, cache_dir: Path) -> Path:
     stat = manifest.stat()
-    key = hashlib.sha1(f"{manifest.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:v1".encode()).hexdigest()[:12]
+    key = hashlib.sha1(f"{manifest.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:v2".encode()).hexdigest()[:12]
     return cache_dir / f"{manifest.parent.name}-{key}.pt"
 
 
@@ -90,7 +94,7 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
         texts = [text_input(s.text, s.transcript) for s in batch]
         text_feats = extractor.text(texts)
         with_img = [i for i, s in enumerate(batch) if s.image is not None]
-        img_feats = extractor.image([load_image(batch[i].image) for i in with_img])
+        img_feats = extractor.image([load_image(batch[i].image, limits.MODEL_IMAGE_SIDE) for i in with_img])
         img_by_row = dict(zip(with_img, img_feats))
         for i, s in enumerate(batch):
             audio = extractor.audio(load_audio(s.audio)) if s.audio is not None else None
@@ -98,6 +102,172 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
             items.append({"id": s.id, "text": texts[i], "mix": s.mix, "rule": s.rule,
                           "text_tokens": half(text_feats[i]), "image_tokens": half(img_by_row.get(i)),
                           "audio_feats": half(audio), **labels_of(s)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(items, path)
+    return items
+
+
+# ------------------------------------------------------------------------------ fine-tuning the top layers
+# Fine-tuning the top n layers of a frozen encoder only changes what happens above layer L-n, so the input to
+# those layers is as constant as the final features were: it is cached the same way, and training runs just the
+# top layers live. Exact, and on a CPU far cheaper than running MiniLM and EfficientNet on every step.
+ENCODER_TOP_WEIGHTS = "encoder_top.safetensors"
+
+
+class EncoderTops(nn.Module):
+    """Trainable copies of the top n MiniLM layers and of the last n EfficientNet MBConv blocks (+ head conv),
+    applied to the cached inputs of those layers. The same layers ImageEncoder/TextEncoder.set_trainable_top_layers
+    would open. BatchNorm stays in eval mode (running statistics untouched), as in ImageEncoder."""
+
+    def __init__(self, n_top: int, text_encoder, image_encoder):
+        super().__init__()
+        if n_top < 1:
+            raise ValueError("n_top must be >= 1")
+        self.n_top = n_top
+        self.text_layers = nn.ModuleList(copy.deepcopy(layer) for layer in list(text_encoder.layers)[-n_top:])
+        net = image_encoder.model
+        blocks = list(net._blocks)
+        self.image_blocks = nn.ModuleList(copy.deepcopy(b) for b in blocks[-n_top:])
+        rate = net._global_params.drop_connect_rate or 0.0
+        self.drop_rates = [rate * i / len(blocks) for i in range(len(blocks) - n_top, len(blocks))]
+        self.conv_head, self.bn1, self.act = (copy.deepcopy(net._conv_head), copy.deepcopy(net._bn1),
+                                              copy.deepcopy(net._swish))
+        self.image_in_channels = self.image_blocks[0]._block_args.input_filters
+        for p in self.parameters():
+            p.requires_grad_(True)
+
+    @classmethod
+    def load_encoders(cls, n_top: int) -> "EncoderTops":
+        from .encoders import ImageEncoder, TextEncoder
+
+        return cls(n_top, TextEncoder(), ImageEncoder())
+
+    def train(self, mode: bool = True) -> "EncoderTops":
+        super().train(mode)
+        for m in self.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.eval()
+        return self
+
+    def text(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """[B, L, 384] hidden states entering layer L-n, mask [B, L] -> last hidden states [B, L, 384]."""
+        additive = (1.0 - mask[:, None, None, :].to(states.dtype)) * torch.finfo(states.dtype).min
+        for layer in self.text_layers:
+            states = layer(states, additive)
+        return states
+
+    def image(self, tokens: torch.Tensor) -> torch.Tensor:
+        """[B, 49, C] activations entering block -n (row-major 7x7) -> patch tokens [B, 49, 1280]."""
+        b, n, c = tokens.shape
+        side = int(round(n ** 0.5))
+        x = tokens.transpose(1, 2).reshape(b, c, side, side)
+        for block, rate in zip(self.image_blocks, self.drop_rates):
+            x = block(x, drop_connect_rate=rate)
+        x = self.act(self.bn1(self.conv_head(x)))
+        return x.flatten(2).transpose(1, 2)
+
+
+class FinetunedModel(nn.Module):
+    """A MultimodalModel behind live, trainable encoder top layers. Quacks like MultimodalModel for the trainer
+    (forward, temperature, config, num_parameters, save_pretrained); the checkpoint folder is an ordinary
+    MultimodalModel folder plus encoder_top.safetensors with the fine-tuned layers."""
+
+    def __init__(self, model, tops: EncoderTops):
+        super().__init__()
+        self.model, self.tops = model, tops
+
+    @property
+    def config(self):
+        return self.model.config
+
+    @property
+    def temperature(self) -> torch.Tensor:
+        return self.model.temperature
+
+    def forward(self, inputs, return_attention: bool = False):
+        image = inputs.image_tokens
+        if image.shape[-1] == self.tops.image_in_channels:
+            image = self.tops.image(image)
+        else:   # a batch without any image collates to [B, 49, 1280] zeros: nothing to run, all masked anyway
+            image = image.new_zeros(*image.shape[:2], self.config.image_dim)
+        inputs = dataclasses.replace(inputs, text_tokens=self.tops.text(inputs.text_tokens, inputs.text_mask),
+                                     image_tokens=image)
+        return self.model(inputs, return_attention=return_attention)
+
+    def param_groups(self, lr: float, encoder_lr: float) -> list[dict]:
+        """Pretrained layers move with a smaller learning rate than the freshly initialised fusion model."""
+        return [{"params": [p for p in self.model.parameters() if p.requires_grad], "lr": lr},
+                {"params": [p for p in self.tops.parameters() if p.requires_grad], "lr": encoder_lr}]
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    def save_pretrained(self, directory: str | Path) -> Path:
+        from safetensors.torch import save_file
+
+        directory = self.model.save_pretrained(directory)
+        state = {k: v.detach().to("cpu").contiguous() for k, v in self.tops.state_dict().items()}
+        save_file(state, str(directory / ENCODER_TOP_WEIGHTS), metadata={"n_top": str(self.tops.n_top)})
+        return directory
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path, tops: EncoderTops | None = None) -> "FinetunedModel":
+        from safetensors import safe_open
+        from safetensors.torch import load_file
+
+        from .model import MultimodalModel
+
+        directory = Path(directory)
+        path = directory / ENCODER_TOP_WEIGHTS
+        with safe_open(str(path), "pt") as f:
+            n_top = int(f.metadata()["n_top"])
+        tops = tops if tops is not None and tops.n_top == n_top else EncoderTops.load_encoders(n_top)
+        tops.load_state_dict(load_file(str(path)))
+        return cls(MultimodalModel.from_pretrained(directory), tops).eval()
+
+
+def encoder_cache_path(manifest: Path, cache_dir: Path, n_top: int) -> Path:
+    return cache_path(manifest, cache_dir).with_name(cache_path(manifest, cache_dir).stem + f"-top{n_top}.pt")
+
+
+def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path = ".cache/features",
+                        extractor: FeatureExtractor | None = None, batch_size: int = 32) -> list[dict]:
+    """Like build_feature_cache, but "text_tokens" / "image_tokens" hold what ENTERS the top n layers:
+    MiniLM hidden states [L, 384] before layer 6-n and EfficientNet activations [49, C] before block -n.
+    Audio frames and labels are the ordinary cache's."""
+    from .media import load_image
+
+    manifest, cache_dir = Path(manifest), Path(cache_dir)
+    path = encoder_cache_path(manifest, cache_dir, n_top)
+    if path.exists():
+        return torch.load(path, weights_only=False)
+    extractor = extractor or FeatureExtractor()
+    base = build_feature_cache(manifest, extractor, cache_dir)
+    images = {s.id: s.image for s in read_manifest(manifest)}
+    text_model, net = extractor.text_encoder.model, extractor.image_encoder.model
+    depth = len(extractor.text_encoder.layers) - n_top
+    items: list[dict] = []
+    half = lambda t: t.to(torch.float16).contiguous()
+    with torch.inference_mode():
+        for start in tqdm(range(0, len(base), batch_size), desc=f"encoder top-{n_top} inputs {manifest.parent.name}"):
+            batch = base[start:start + batch_size]
+            out = [dict(item) for item in batch]
+            idx = [i for i, it in enumerate(batch) if it["text_tokens"] is not None]
+            if idx:
+                enc = extractor.text_encoder.tokenize([batch[i]["text"] for i in idx], max_len=extractor.max_text_len)
+                hidden = text_model(**enc, output_hidden_states=True).hidden_states[depth]
+                for row, i in enumerate(idx):
+                    out[i]["text_tokens"] = half(hidden[row, : int(enc["attention_mask"][row].sum())])
+            idx = [i for i, it in enumerate(batch) if it["image_tokens"] is not None]
+            if idx:
+                pixels = extractor.image_encoder.preprocess([load_image(images[batch[i]["id"]], limits.MODEL_IMAGE_SIDE) for i in idx])
+                x = net._swish(net._bn0(net._conv_stem(pixels)))
+                rate = net._global_params.drop_connect_rate or 0.0
+                for j, block in enumerate(list(net._blocks)[:-n_top]):
+                    x = block(x, drop_connect_rate=rate * j / len(net._blocks))
+                for row, i in enumerate(idx):
+                    out[i]["image_tokens"] = half(x[row].flatten(1).T)
+            items.extend(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(items, path)
     return items

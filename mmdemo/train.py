@@ -7,6 +7,8 @@ encoders are frozen: their features come from the on-disk cache (mmdemo.features
 alignment, fusion and heads train. Early stopping on validation accuracy; after training the intent
 probabilities are calibrated on the validation split (temperature scaling) and the checkpoint is saved with
 save_pretrained() (safetensors + config.json) together with a JSON training log for the app's Training tab.
+`--finetune-top N` also fine-tunes the top N layers of the text and image encoders (live, over cached inputs of
+those layers); `--init` starts from a checkpoint folder, e.g. the backbone `python -m mmdemo.pretrain` saves.
 """
 from __future__ import annotations
 
@@ -53,8 +55,11 @@ def augment(item: dict, rng: random.Random, p_drop: float = 0.15, p_token: float
 
 
 def collate(items: list[dict]) -> tuple[ModelInputs, dict[str, torch.Tensor]]:
+    # image tokens are [49, 1280], or [49, C] for the --finetune-top inputs: take the shape from the items
+    image_shape = next((tuple(it["image_tokens"].shape) for it in items if it["image_tokens"] is not None), (49, 1280))
     inputs = ModelInputs.collate([{k: (None if item[k] is None else item[k].float())
-                                   for k in ("text_tokens", "image_tokens", "audio_feats")} for item in items])
+                                   for k in ("text_tokens", "image_tokens", "audio_feats")} for item in items],
+                                 image_shape=image_shape)
     labels = {k: torch.tensor([item[k] for item in items]) for k in LOSS_WEIGHTS}
     return inputs, labels
 
@@ -101,10 +106,16 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
     model = MultimodalModel.from_pretrained(args.init) if args.init else MultimodalModel(config)
     if args.init and model.config.fusion != fusion:
         raise SystemExit(f"--init {args.init} holds a {model.config.fusion!r} model, not {fusion!r}")
+    finetune_top = getattr(args, "finetune_top", 0)
+    if finetune_top:   # live, trainable encoder top layers over their cached inputs (see features.EncoderTops)
+        from .features import EncoderTops, FinetunedModel
+
+        model = FinetunedModel(model, getattr(args, "encoder_tops", None) or EncoderTops.load_encoders(finetune_top))
     dataset = AugmentedDataset(train_items, args.seed)
     loader = DataLoader(dataset, batch_size=args.batch_size, shuffle=True, collate_fn=collate,
                         generator=torch.Generator().manual_seed(args.seed))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    params = model.param_groups(args.lr, getattr(args, "encoder_lr", 1e-4)) if finetune_top else model.parameters()
+    optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
     total_steps = args.epochs * math.ceil(len(dataset) / (args.batch_size * accelerator.num_processes))
     if args.max_steps:
         total_steps = min(total_steps, args.max_steps)
@@ -114,6 +125,8 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
     model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
 
     log = {"fusion": fusion, "world_size": accelerator.num_processes, "steps": [], "epochs": []}
+    if finetune_top:
+        log["finetune_top"] = finetune_top
     best = {"val_accuracy": -1.0, "epoch": -1, "state": None}
     step, bad_epochs, t0 = 0, 0, time.time()
     for epoch in range(args.epochs):
@@ -180,16 +193,20 @@ def parse_args(argv=None):
     ap.add_argument("--data", default="data", type=Path, help="folder with train/ and val/ manifests")
     ap.add_argument("--out", default="assets/checkpoints", type=Path)
     ap.add_argument("--cache-dir", default=".cache/features", type=Path)
-    ap.add_argument("--epochs", default=40, type=int)
+    ap.add_argument("--epochs", default=20, type=int)
     ap.add_argument("--max-steps", default=0, type=int, help="stop after this many optimiser steps (0 = no limit)")
     ap.add_argument("--batch-size", default=64, type=int)
     ap.add_argument("--lr", default=1e-3, type=float)
     ap.add_argument("--weight-decay", default=0.01, type=float)
-    ap.add_argument("--patience", default=6, type=int)
+    ap.add_argument("--patience", default=4, type=int)
     ap.add_argument("--seed", default=0, type=int)
     ap.add_argument("--train-fraction", default=1.0, type=float, help="use this share of the training split")
     ap.add_argument("--init", default=None, type=Path, help="start from this checkpoint folder (e.g. a pretrained backbone)")
     ap.add_argument("--config", default=None, help='JSON overrides of the model config, e.g. \'{"d_model": 64}\'')
+    ap.add_argument("--finetune-top", default=0, type=int,
+                    help="also fine-tune the top N layers of the text and image encoders (run live on cached "
+                         "inputs of those layers; saved as encoder_top.safetensors beside the checkpoint)")
+    ap.add_argument("--encoder-lr", default=1e-4, type=float, help="learning rate of the --finetune-top layers")
     args = ap.parse_args(argv)
     args.config_overrides = json.loads(args.config) if args.config else None
     return args
@@ -201,8 +218,14 @@ def main(argv=None) -> list[dict]:
     accelerator = Accelerator(cpu=True)
     accelerator.print(f"accelerate: {accelerator.num_processes} process(es), device {accelerator.device}")
     with accelerator.main_process_first():  # one process extracts the features, the others read the cache
-        train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir)
-        val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir)
+        if args.finetune_top:
+            from .features import build_encoder_cache
+
+            train_items = build_encoder_cache(args.data / "train" / "manifest.jsonl", args.finetune_top, args.cache_dir)
+            val_items = build_encoder_cache(args.data / "val" / "manifest.jsonl", args.finetune_top, args.cache_dir)
+        else:
+            train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir)
+            val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir)
     if args.train_fraction < 1.0:
         rng = random.Random(args.seed)
         train_items = rng.sample(train_items, max(1, int(len(train_items) * args.train_fraction)))

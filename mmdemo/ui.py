@@ -996,6 +996,11 @@ def build_demo(rt: Runtime | None = None) -> gr.Blocks:
                 if logs:
                     gr.Plot(plots.training_curves(logs), label="Training: validation accuracy per epoch")
 
+            # ---------------------------------------------------------------- Training
+            with gr.Tab("Training", id="training", elem_id="tab-training"):
+                from .ui_training import build_training_tab
+                build_training_tab()
+
             # ---------------------------------------------------------------- How it works
             with gr.Tab("How it works", id="how", elem_id="tab-how"):
                 gr.HTML(PIPELINE_HTML)

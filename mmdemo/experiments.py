@@ -1,0 +1,344 @@
+"""What pretraining buys, measured: the label-efficiency experiment, and the Training tab's live subset.
+
+    python -m mmdemo.experiments label-efficiency   # pretrain once, then fine-tune the attention model on 1/5/20/100 %
+    python -m mmdemo.experiments live-subset        # rebuild assets/training/live_subset.pt from the checkpoints
+
+label-efficiency compares, for the attention fusion on the test split: no pretraining vs the pretrained backbone
+(mmdemo.pretrain), each fine-tuned with train.py's own loop (train_one) on 1 %, 5 %, 20 % and 100 % of the
+labelled training data, with frozen encoders and (by default at 5 % and 100 % only, to bound the CPU time) with
+the top layers of MiniLM and EfficientNet fine-tuned too. Every run gets the same step budget; small subsets
+are repeated to fill "virtual epochs" so that validation (early stopping) happens every few steps and not after
+each one. Test accuracy comes from the cached test features (the build's ASR transcripts; no ASR re-run). It
+prints a table and writes JSON with every run's learning curves; the caps are recorded in that JSON.
+
+live-subset stores, for the committed checkpoints, what each model's task heads read (the fused joint vector;
+for late fusion the pooled per-modality vectors), for a few hundred training and validation samples. The
+Training tab's "train a little live" control fine-tunes the heads on them, so it runs on a fresh clone without
+the data build. Each entry carries the checkpoint's fingerprint; a retrained checkpoint needs a rebuild.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import math
+import random
+import time
+from argparse import Namespace
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from .features import build_feature_cache
+from .fusion import masked_mean
+from .model import MultimodalModel
+from .schema import INTENTS
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING_ASSETS = ROOT / "assets" / "training"
+LIVE_SUBSET = TRAINING_ASSETS / "live_subset.pt"
+RESULT_NAME = "label_efficiency.json"
+PRETRAINING_LOG_ASSET = "pretraining_log.json"
+FUSION_NAMES = ("early", "late", "cross_attention", "attention")
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def subset(items: list[dict], fraction: float, seed: int) -> list[int]:
+    """Indices of the labelled subset: seeded, so every init and encoder setting at one fraction sees the same
+    labelled samples."""
+    n = max(1, int(len(items) * fraction))
+    return sorted(random.Random(seed).sample(range(len(items)), n)) if fraction < 1.0 else list(range(len(items)))
+
+
+def repeat_to(items: list[dict], min_len: int) -> list[dict]:
+    """Repeat a small labelled set so one epoch has at least min_len samples (a "virtual epoch"): validation
+    then runs every few steps rather than after every single step. Augmentation differs between copies."""
+    return items * max(1, math.ceil(min_len / max(1, len(items))))
+
+
+def macro_f1(pred: list[int], gold: list[int], n_classes: int = len(INTENTS)) -> float:
+    scores = []
+    for c in range(n_classes):
+        tp = sum(p == c and g == c for p, g in zip(pred, gold))
+        fp = sum(p == c and g != c for p, g in zip(pred, gold))
+        fn = sum(p != c and g == c for p, g in zip(pred, gold))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores))
+
+
+def evaluate_run(model, items: list[dict]) -> dict[str, float]:
+    from .train import predict_logits
+
+    logits = predict_logits(model, items)
+    gold = [it["intent"] for it in items]
+    pred = logits["intent"].argmax(-1).tolist()
+    return {"test_accuracy": round(float(np.mean([p == g for p, g in zip(pred, gold)])), 4),
+            "test_macro_f1": round(macro_f1(pred, gold), 4),
+            "test_image_kind_accuracy": round(float((logits["image_kind"].argmax(-1) == torch.tensor(
+                [it["image_kind"] for it in items])).float().mean()), 4)}
+
+
+def thin(points: list, limit: int = 200) -> list:
+    """At most `limit` points of a curve (always keeping the last)."""
+    if len(points) <= limit:
+        return points
+    step = math.ceil(len(points) / limit)
+    return points[::step] + ([points[-1]] if (len(points) - 1) % step else [])
+
+
+# ------------------------------------------------------------------------------------------- experiment
+def label_efficiency(args) -> dict:
+    from accelerate import Accelerator
+
+    from . import pretrain as pre
+    from .train import train_one
+
+    t_start = time.time()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    accelerator = Accelerator(cpu=True)
+    out = Path(args.out)
+    manifests = {s: args.data / s / "manifest.jsonl" for s in ("train", "val", "test")}
+    items = {s: build_feature_cache(m, cache_dir=args.cache_dir) for s, m in manifests.items()}
+    val_idx = sorted(random.Random(args.seed).sample(range(len(items["val"])), min(args.val_samples, len(items["val"]))))
+
+    # 1. pretraining on the unlabelled pool (the training split with its labels withheld)
+    if args.pretrained:
+        backbone = Path(args.pretrained)
+        pre_log = json.loads((backbone / pre.LOG_NAME).read_text())
+    else:
+        pre_args = pre.parse_args(["--data", str(args.data), "--out", str(out / "pretrain"), "--cache-dir",
+                                   str(args.cache_dir), "--max-steps", str(args.pretrain_steps), "--epochs", "1000",
+                                   "--batch-size", str(args.batch_size), "--seed", str(args.seed),
+                                   *(["--config", args.config] if args.config else [])])
+        pool, val_pool, kinds = pre.load_pool(pre_args)
+        pre_log = pre.pretrain(pool, val_pool, pre_args, accelerator, image_kinds=kinds)
+        backbone = out / "pretrain" / "attention"
+    t_pretrain = time.time() - t_start
+
+    # 2. fine-tuning runs
+    settings = [("frozen", 0, args.fractions)]
+    if args.finetune_top:
+        settings.append((f"top{args.finetune_top}", args.finetune_top, args.finetune_fractions))
+    runs, base_tops = [], None
+    for encoders, n_top, fractions in settings:
+        if n_top:
+            from .features import EncoderTops, FeatureExtractor, build_encoder_cache
+
+            extractor = FeatureExtractor()
+            data = {s: build_encoder_cache(m, n_top, args.cache_dir, extractor) for s, m in manifests.items()}
+            base_tops = EncoderTops(n_top, extractor.text_encoder, extractor.image_encoder)
+        else:
+            data = items
+        val = [data["val"][i] for i in val_idx]
+        for fraction in fractions:
+            labelled = [data["train"][i] for i in subset(data["train"], fraction, args.seed)]
+            for init in ("none", "pretrained"):
+                name = f"{init}-{encoders}-{fraction:g}"
+                run_args = Namespace(epochs=args.max_epochs, max_steps=args.max_steps, batch_size=args.batch_size,
+                                     lr=args.lr, weight_decay=0.01, patience=args.patience, seed=args.seed,
+                                     init=backbone if init == "pretrained" else None,
+                                     config_overrides=json.loads(args.config) if args.config else None,
+                                     finetune_top=n_top, encoder_lr=args.encoder_lr,
+                                     encoder_tops=copy.deepcopy(base_tops) if n_top else None)
+                t0 = time.time()
+                log = train_one("attention", repeat_to(labelled, args.epoch_samples), val, out / name, run_args,
+                                accelerator)
+                if n_top:
+                    from .features import FinetunedModel
+
+                    model = FinetunedModel.from_pretrained(out / name / "attention", tops=copy.deepcopy(base_tops))
+                else:
+                    model = MultimodalModel.from_pretrained(out / name / "attention")
+                metrics = evaluate_run(model, data["test"])
+                run = {"name": name, "init": init, "encoders": encoders, "fraction": fraction,
+                       "labelled_samples": len(labelled), **metrics, "val_accuracy": log["val_accuracy"],
+                       "best_epoch": log["best_epoch"], "steps_run": log["steps"][-1]["step"] if log["steps"] else 0,
+                       "seconds": round(time.time() - t0, 1),
+                       "loss_curve": thin([[s["step"], s["loss"]] for s in log["steps"]]),
+                       "val_curve": [[e["step"], e["val_accuracy"]] for e in log["epochs"]]}
+                runs.append(run)
+                accelerator.print(f"[label-efficiency] {name}: test acc {run['test_accuracy']:.3f} "
+                                  f"(val {run['val_accuracy']:.3f}, {run['steps_run']} steps, {run['seconds']:.0f}s, "
+                                  f"{time.time() - t_start:.0f}s so far)")
+
+    result = {
+        "experiment": "label_efficiency", "fusion": "attention", "test_manifest": str(manifests["test"]),
+        "test_samples": len(items["test"]), "train_samples": len(items["train"]),
+        "protocol": {
+            "metric": "intent accuracy on the test split, from cached test features (the build's ASR transcripts)",
+            "pretraining": "MLM + image/voice-text matching + masked region modelling on the training split with "
+                           "labels withheld (mmdemo.pretrain)",
+            "pretrain_steps": pre_log.get("total_steps"), "batch_size": args.batch_size, "lr": args.lr,
+            "fine_tune_max_steps": args.max_steps, "max_epochs": args.max_epochs, "patience": args.patience,
+            "virtual_epoch_samples": args.epoch_samples, "val_samples": len(val_idx), "seed": args.seed,
+            "fractions": args.fractions,
+            "finetune_top": args.finetune_top, "finetune_fractions": args.finetune_fractions if args.finetune_top else [],
+            "encoder_lr": args.encoder_lr,
+            "notes": [
+                "Every fine-tuning run is capped at fine_tune_max_steps optimiser steps (CPU budget); the shipped "
+                "checkpoints train much longer, so 100 % here is not the shipped model's score.",
+                "Subsets smaller than virtual_epoch_samples are repeated to fill an epoch; validation (early "
+                "stopping, best checkpoint, temperature) runs on a fixed subset of val_samples validation samples.",
+                "Fine-tuned top layers only at finetune_fractions, to bound CPU time; they run live over cached "
+                "inputs of those layers (exact, see features.EncoderTops).",
+                "One seed per cell: differences of a few points are within run-to-run noise.",
+            ],
+        },
+        "pretraining": {"seconds": pre_log.get("seconds"), "steps": pre_log.get("total_steps"),
+                        "final": pre_log["epochs"][-1] if pre_log.get("epochs") else None,
+                        "initial": pre_log["epochs"][0] if pre_log.get("epochs") else None,
+                        "hard_negative_same_kind_rate": pre_log.get("itm", {}).get("hard_negative_same_kind_rate"),
+                        "backbone": str(backbone)},
+        "runs": runs,
+        "seconds": {"pretraining": round(t_pretrain, 1), "total": round(time.time() - t_start, 1)},
+    }
+    print_table(result)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=1))
+        (args.json.parent / PRETRAINING_LOG_ASSET).write_text(json.dumps(pre_log, indent=1))
+        print(f"wrote {args.json} and {args.json.parent / PRETRAINING_LOG_ASSET}")
+    return result
+
+
+def table_rows(result: dict) -> tuple[list[str], list[list]]:
+    """(header, rows): one row per (init, encoders), one column per labelled fraction (test accuracy)."""
+    fractions = sorted({r["fraction"] for r in result["runs"]})
+    header = ["pretraining", "encoders", *[f"{f:.0%}" for f in fractions]]
+    rows = []
+    for enc in dict.fromkeys(r["encoders"] for r in result["runs"]):
+        for init in ("none", "pretrained"):
+            cells = {r["fraction"]: r["test_accuracy"] for r in result["runs"] if r["encoders"] == enc and r["init"] == init}
+            if cells:
+                rows.append(["yes" if init == "pretrained" else "no", enc,
+                             *[f"{cells[f]:.3f}" if f in cells else "-" for f in fractions]])
+    return header, rows
+
+
+def print_table(result: dict) -> None:
+    header, rows = table_rows(result)
+    print(f"\nattention fusion, test intent accuracy ({result['test_samples']} samples) by share of labelled "
+          f"training data ({result['train_samples']} = 100 %)")
+    widths = [12, 10, *[9] * (len(header) - 2)]
+    print("".join(f"{h:<{w}}" if i < 2 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(header, widths))))
+    for row in rows:
+        print("".join(f"{c:<{w}}" if i < 2 else f"{c:>{w}}" for i, (c, w) in enumerate(zip(row, widths))))
+    p = result["pretraining"]
+    if p.get("final"):
+        print(f"pretraining: {p['steps']} steps, {p['seconds']:.0f}s; validation "
+              + ", ".join(f"{k} {p['initial'].get(k, float('nan')):.3f} -> {v:.3f}" for k, v in p["final"].items()
+                          if k.startswith("val_")))
+
+
+# ------------------------------------------------------------------------------------------- live subset
+def fingerprint(checkpoint: Path) -> str:
+    return hashlib.sha1((Path(checkpoint) / "model.safetensors").read_bytes()).hexdigest()[:16]
+
+
+@torch.no_grad()
+def head_inputs(model: MultimodalModel, items: list[dict], batch_size: int = 128) -> dict[str, Tensor]:
+    """What the task heads read, in eval mode: {"joint": [N, d]} or, for a fusion that decides the intent
+    itself (late), {"pooled": [N, 3, d], "present": [N, 3]}, the per-modality vectors its classifiers read."""
+    from .train import collate
+
+    model.eval()
+    joint, pooled, present = [], [], []
+    for start in range(0, len(items), batch_size):
+        inputs, _ = collate(items[start:start + batch_size])
+        out = model(inputs)
+        joint.append(out.fusion.joint)
+        tok = out.aligned
+        pooled.append(torch.stack([masked_mean(getattr(tok, m), getattr(tok, f"{m}_mask"))
+                                   for m in ("text", "image", "audio")], dim=1))
+        present.append(torch.stack([tok.present(m) for m in ("text", "image", "audio")], dim=1))
+    if model.fusion.decides_intent:
+        return {"pooled": torch.cat(pooled), "present": torch.cat(present)}
+    return {"joint": torch.cat(joint)}
+
+
+def build_live_subset(checkpoints: str | Path, train_items: list[dict], val_items: list[dict], out: str | Path,
+                      n_train: int = 600, n_val: int = 200, seed: int = 0) -> Path:
+    """assets/training/live_subset.pt: fp16 head inputs of n_train training and n_val validation samples for
+    every committed checkpoint, with labels and the checkpoints' fingerprints (a few MB at most)."""
+    rng = random.Random(seed)
+    picked = {"train": rng.sample(train_items, min(n_train, len(train_items))),
+              "val": rng.sample(val_items, min(n_val, len(val_items)))}
+    data: dict = {"version": 1, "labels": {}, "fusions": {}}
+    for split, its in picked.items():
+        data["labels"][split] = {k: torch.tensor([it[k] for it in its], dtype=torch.int16)
+                                 for k in ("intent", "image_kind", "tone")}
+        data["labels"][split]["mix"] = [it["mix"] for it in its]
+    for fusion in FUSION_NAMES:
+        folder = Path(checkpoints) / fusion
+        if not (folder / "model.safetensors").exists():
+            continue
+        model = MultimodalModel.from_pretrained(folder)
+        entry = {"fingerprint": fingerprint(folder), "d_model": model.config.d_model}
+        for split, its in picked.items():
+            entry[split] = {k: (v.to(torch.float16) if v.is_floating_point() else v)
+                            for k, v in head_inputs(model, its).items()}
+        data["fusions"][fusion] = entry
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(data, out)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- CLI
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m mmdemo.experiments", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    le = sub.add_parser("label-efficiency", help="pretraining vs none, frozen vs fine-tuned top layers, 1-100 %% labels")
+    le.add_argument("--data", default="data", type=Path)
+    le.add_argument("--cache-dir", default=".cache/features", type=Path)
+    le.add_argument("--out", default="runs/label_efficiency", type=Path, help="checkpoints of every run (git-ignored)")
+    le.add_argument("--json", default=TRAINING_ASSETS / RESULT_NAME, type=Path)
+    le.add_argument("--fractions", default="0.01,0.05,0.2,1.0")
+    le.add_argument("--finetune-top", default=2, type=int, help="layers of each encoder to fine-tune (0 = skip)")
+    le.add_argument("--finetune-fractions", default="0.05,1.0")
+    le.add_argument("--pretrained", default=None, type=Path, help="reuse this pretrained backbone (skip pretraining)")
+    le.add_argument("--pretrain-steps", default=240, type=int)
+    le.add_argument("--max-steps", default=100, type=int, help="optimiser steps per fine-tuning run")
+    le.add_argument("--max-epochs", default=100, type=int)
+    le.add_argument("--patience", default=4, type=int)
+    le.add_argument("--epoch-samples", default=640, type=int, help="virtual epoch size for small subsets")
+    le.add_argument("--val-samples", default=300, type=int)
+    le.add_argument("--batch-size", default=32, type=int)
+    le.add_argument("--lr", default=1e-3, type=float)
+    le.add_argument("--encoder-lr", default=1e-4, type=float)
+    le.add_argument("--seed", default=0, type=int)
+    le.add_argument("--config", default=None, help="JSON model-config overrides (tests use a tiny model)")
+    le.add_argument("--threads", default=1, type=int, help="torch threads (0 = torch's default). 1 by default: "
+                    "with other jobs on the 2 cores, 2 threads ran ~10x slower (oversubscription), and these small "
+                    "models gain little from a second thread")
+    ls = sub.add_parser("live-subset", help="rebuild the Training tab's live subset from the checkpoints")
+    ls.add_argument("--data", default="data", type=Path)
+    ls.add_argument("--cache-dir", default=".cache/features", type=Path)
+    ls.add_argument("--checkpoints", default=ROOT / "assets" / "checkpoints", type=Path)
+    ls.add_argument("--out", default=LIVE_SUBSET, type=Path)
+    ls.add_argument("--train-samples", default=600, type=int)
+    ls.add_argument("--val-samples", default=200, type=int)
+    args = ap.parse_args(argv)
+    if args.cmd == "label-efficiency":
+        args.fractions = [float(f) for f in args.fractions.split(",") if f]
+        args.finetune_fractions = [float(f) for f in args.finetune_fractions.split(",") if f]
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.cmd == "label-efficiency":
+        return label_efficiency(args)
+    train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir)
+    val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir)
+    path = build_live_subset(args.checkpoints, train_items, val_items, args.out, args.train_samples, args.val_samples)
+    print(f"wrote {path} ({path.stat().st_size / 2**20:.2f} MB)")
+    return path
+
+
+if __name__ == "__main__":
+    main()
