@@ -12,6 +12,15 @@ from mmdemo.model import MultimodalModel
 from mmdemo.ui_training import LiveTrainer, build_training_tab, head_parameters
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny matrices on shared cores: one thread avoids oversubscription (many times faster)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def live_subset(tiny_data, tiny_checkpoints, tmp_path_factory):
     cache = tiny_data / "cache"
