@@ -48,6 +48,7 @@ from .configs import MODEL_CONFIGS, ModelConfig
 from .features import build_feature_cache
 from .fusion import AttentionFusion
 from .model import ModelInputs, MultimodalModel
+from .train import warmup_cosine
 
 OBJECTIVES = ("mlm", "itm", "mrm")
 LOSS_WEIGHTS = {"mlm": 1.0, "itm": 1.0, "mrm": 1.0}
@@ -407,9 +408,7 @@ def pretrain(pool: list[dict], val: list[dict], args, accelerator: Accelerator, 
     total_steps = args.epochs * math.ceil(len(dataset) / (args.batch_size * accelerator.num_processes))
     if args.max_steps:
         total_steps = min(total_steps, args.max_steps)
-    warmup = max(1, total_steps // 20)
-    schedule = lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total_steps)))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    scheduler = warmup_cosine(optimizer, total_steps)
     pmodel, optimizer, loader, scheduler = accelerator.prepare(pmodel, optimizer, loader, scheduler)
     negatives = torch.Generator().manual_seed(args.seed + accelerator.process_index)
 

@@ -88,6 +88,13 @@ def accuracy(logits: torch.Tensor, items: list[dict], key: str = "intent") -> fl
     return float((logits.argmax(-1) == labels).float().mean())
 
 
+def warmup_cosine(optimizer, total_steps: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up over the first 5 % of steps, then cosine decay to zero (training and pretraining)."""
+    warmup = max(1, total_steps // 20)
+    schedule = lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total_steps)))
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+
 class AugmentedDataset(torch.utils.data.Dataset):
     def __init__(self, items: list[dict], seed: int):
         self.items, self.seed, self.epoch = items, seed, 0
@@ -119,9 +126,7 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
     total_steps = args.epochs * math.ceil(len(dataset) / (args.batch_size * accelerator.num_processes))
     if args.max_steps:
         total_steps = min(total_steps, args.max_steps)
-    warmup = max(1, total_steps // 20)
-    schedule = lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total_steps)))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    scheduler = warmup_cosine(optimizer, total_steps)
     model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
 
     log = {"fusion": fusion, "world_size": accelerator.num_processes, "steps": [], "epochs": []}

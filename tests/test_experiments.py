@@ -12,12 +12,7 @@ from mmdemo.train import collate
 TINY = '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_encoder_top_inputs_reproduce_the_frozen_features(tiny_data):

@@ -14,13 +14,7 @@ from mmdemo.model import MultimodalModel
 TINY = '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models on shared cores: one thread avoids oversubscription (it is many times faster)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,7 @@ from mmdemo.model import MultimodalModel
 from mmdemo.ui_training import LiveTrainer, build_training_tab, head_parameters
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny matrices on shared cores: one thread avoids oversubscription (many times faster)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
