@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -212,6 +214,10 @@ def parse_args(argv=None):
                     help="also fine-tune the top N layers of the text and image encoders (run live on cached "
                          "inputs of those layers; saved as encoder_top.safetensors beside the checkpoint)")
     ap.add_argument("--encoder-lr", default=1e-4, type=float, help="learning rate of the --finetune-top layers")
+    ap.add_argument("--jobs", default=1, type=int,
+                    help="with --fusion all: train this many strategies at once, one process and one thread each "
+                         "(on 2 cores, 2 one-thread jobs beat one two-thread job: these matrices are small)")
+    ap.add_argument("--threads", default=0, type=int, help="torch threads (0 = torch's default)")
     args = ap.parse_args(argv)
     args.config_overrides = json.loads(args.config) if args.config else None
     return args
@@ -219,7 +225,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> list[dict]:
     args = parse_args(argv)
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    torch.set_num_threads(args.threads or max(1, torch.get_num_threads()))
     accelerator = Accelerator(cpu=True)
     accelerator.print(f"accelerate: {accelerator.num_processes} process(es), device {accelerator.device}")
     with accelerator.main_process_first():  # one process extracts the features, the others read the cache
@@ -235,7 +241,46 @@ def main(argv=None) -> list[dict]:
         rng = random.Random(args.seed)
         train_items = rng.sample(train_items, max(1, int(len(train_items) * args.train_fraction)))
     fusions = list(FUSIONS) if args.fusion == "all" else [args.fusion]
+    if args.jobs > 1 and len(fusions) > 1 and accelerator.num_processes == 1:
+        del train_items, val_items   # each job reads the (now built) feature cache itself
+        return train_in_parallel(fusions, sys.argv[1:] if argv is None else list(argv), args)
     return [train_one(f, train_items, val_items, args.out, args, accelerator) for f in fusions]
+
+
+def _without(argv: list[str], *options: str) -> list[str]:
+    """argv minus the given options and their values ("--opt v" or "--opt=v")."""
+    out, skip = [], False
+    for tok in argv:
+        if skip:
+            skip = False
+        elif tok in options:
+            skip = True
+        elif not any(tok.startswith(o + "=") for o in options):
+            out.append(tok)
+    return out
+
+
+def train_in_parallel(fusions: list[str], argv: list[str], args) -> list[dict]:
+    """Run `python -m mmdemo.train --fusion F --threads 1` for every strategy, `args.jobs` at a time; the
+    slowest strategies (the attention ones) start first."""
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = [sys.executable, "-m", "mmdemo.train", *_without(argv, "--fusion", "--jobs", "--threads")]
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+
+    def run(fusion: str) -> dict:
+        proc = subprocess.run([*base, "--fusion", fusion, "--threads", "1"], env=env, capture_output=True, text=True)
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-3:])
+        if proc.returncode:
+            raise RuntimeError(f"training {fusion} failed ({proc.returncode}):\n{tail}")
+        print(tail.splitlines()[-1] if tail else f"[{fusion}] done", flush=True)
+        return json.loads((args.out / fusion / "training_log.json").read_text())
+
+    order = sorted(fusions, key=lambda f: ("attention" not in f, fusions.index(f)))
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        logs = dict(zip(order, pool.map(run, order)))
+    return [logs[f] for f in fusions]
 
 
 if __name__ == "__main__":

@@ -34,11 +34,12 @@ def tiny_data(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_checkpoints(tiny_data, tmp_path_factory) -> Path:
-    """All four fusion strategies trained for a few steps on the tiny build (small model width)."""
+    """All four fusion strategies trained for a few steps on the tiny build (small model width), two at a time
+    in one-thread processes (`--jobs 2`, as the full training runs)."""
     out = tmp_path_factory.mktemp("tiny_ckpt")
     from mmdemo.train import main as train_main
     train_main(["--fusion", "all", "--data", str(tiny_data), "--out", str(out), "--cache-dir",
-                str(tiny_data / "cache"), "--epochs", "3", "--batch-size", "16", "--patience", "3",
+                str(tiny_data / "cache"), "--epochs", "3", "--batch-size", "16", "--patience", "3", "--jobs", "2",
                 "--config", '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'])
     return out
 
@@ -115,7 +116,8 @@ def app_server(tmp_path_factory):
             if time.perf_counter() - t0 > APP_READY_LIMIT_S:
                 pytest.fail(f"the app was not ready after {APP_READY_LIMIT_S:.0f} s:\n{_app_log_tail(log)}")
             time.sleep(0.5)
-        yield SimpleNamespace(url=url, port=port, started_s=started, ready_s=time.perf_counter() - t0, log=log,
+        yield SimpleNamespace(url=url, port=port, pid=proc.pid, started_s=started,
+                              ready_s=time.perf_counter() - t0, log=log,
                               untrained=untrained and not APP_CHECKPOINT.exists())
     finally:
         proc.terminate()

@@ -41,3 +41,10 @@ def test_accelerate_launch_runs_two_processes(tiny_data, tiny_checkpoints, tmp_p
     log = json.loads((out / "early" / "training_log.json").read_text())
     assert log["world_size"] == 2
     assert "2 process(es)" in proc.stdout
+
+
+def test_parallel_jobs_forward_every_option_but_their_own():
+    from mmdemo.train import _without
+
+    argv = ["--fusion", "all", "--data", "d", "--jobs=2", "--config", '{"d_model": 32}', "--threads", "2"]
+    assert _without(argv, "--fusion", "--jobs", "--threads") == ["--data", "d", "--config", '{"d_model": 32}']

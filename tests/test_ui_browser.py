@@ -179,3 +179,21 @@ def test_screenshots_mobile_and_dark(open_page, parcel_jpg):
     open_tab(page, "how")
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "how-dark-1280.png"), full_page=True)
+
+
+def test_training_tab_shows_curves_and_trains_live(open_page):
+    page = open_page()
+    open_tab(page, "training")
+    for plot in ("training-fusion-curves", "training-pretrain-curves", "training-le-plot", "training-run-curves"):
+        page.wait_for_selector(f"#{plot} [data-testid=plotly] .main-svg", timeout=30_000)
+    assert "%" in page.locator("#training-le-table").inner_text()     # the label-efficiency table has figures
+    page.locator("#training-live-steps input[type=number]").fill("30")
+    page.locator("#training-live-steps input[type=number]").press("Enter")
+    page.locator("#training-live-train").click()
+    page.wait_for_function("() => (document.querySelector('#training-live-status')?.innerText || '')"
+                           ".includes('stopped because')", timeout=90_000)
+    status = page.locator("#training-live-status").inner_text()
+    assert "30 steps" in status and "reached its step count" in status, status
+    page.wait_for_selector("#training-live-plot [data-testid=plotly] .main-svg", timeout=30_000)
+    page.screenshot(path=str(SHOTS / "training-1280.png"))
+    page.screenshot(path=str(SHOTS / "training-1280-full.png"), full_page=True)

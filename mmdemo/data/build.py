@@ -94,21 +94,33 @@ def render_sample(args: tuple[dict, str]) -> dict:
     """Render the image and speak the voice of one planned sample into `out_dir` (runs in a worker)."""
     plan, out_dir = args
     out = Path(out_dir)
-    rng = random.Random(plan["rng_state"])
     row = {k: plan[k] for k in ("id", "text", "intent", "image_kind", "tone", "rule", "mix")}
     row["image"] = row["audio"] = None
     if plan["has_image"]:
-        img, meta = image_gen.render_image(plan["image_kind"], rng, plan["held_out"])
-        rel = f"images/{plan['id']}.jpg"
-        img.save(out / rel, quality=rng.randint(55, 95))
-        row["image"], row["image_meta"] = rel, meta
+        row.update(render_image_of(plan, out))
     if plan["has_audio"]:
+        rng = random.Random(f"{plan['rng_state']}/voice")
         wave, meta = speech.synthesize(plan["spoken"], rng, plan["held_out"], plan["tone"])
         rel = f"audio/{plan['id']}.wav"
         import soundfile as sf
         sf.write(out / rel, wave, speech.SAMPLE_RATE, subtype="PCM_16")
         row["audio"], row["spoken"], row["tts"] = rel, plan["spoken"], meta
     return row
+
+
+def render_image_of(plan: dict, out: Path) -> dict:
+    """Render one sample's image from its own RNG stream (separate from the voice's, so images can be
+    re-rendered with `--images-only` while the voices and their transcripts stay exactly as built)."""
+    rng = random.Random(f"{plan['rng_state']}/image")
+    img, meta = image_gen.render_image(plan["image_kind"], rng, plan["held_out"])
+    rel = f"images/{plan['id']}.jpg"
+    img.save(out / rel, quality=rng.randint(55, 95))
+    return {"image": rel, "image_meta": meta}
+
+
+def _rerender_image(args: tuple[dict, str]) -> dict:
+    plan, out_dir = args
+    return render_image_of(plan, Path(out_dir))
 
 
 _WORKER_ASR = None
@@ -123,12 +135,15 @@ def _transcribe(path: str) -> str:
     return _WORKER_ASR.transcribe(load_audio(path))
 
 
-def build_split(split: str, n: int, out_root: Path, seed: int, workers: int, asr: str) -> Path:
+def build_split(split: str, n: int, out_root: Path, seed: int, workers: int, asr: str,
+                images_only: bool = False) -> Path:
     out = out_root / split
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "audio").mkdir(parents=True, exist_ok=True)
     plans = [plan_sample(split, i, seed) for i in range(n)]
     jobs = [(p, str(out)) for p in plans]
+    if images_only:
+        return rerender_images(out, plans, jobs, workers)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         rows = list(tqdm(pool.map(render_sample, jobs, chunksize=8), total=n, desc=f"{split}: render"))
     voiced = [r for r in rows if r["audio"]]
@@ -141,6 +156,25 @@ def build_split(split: str, n: int, out_root: Path, seed: int, workers: int, asr
     for r, t in zip(voiced, transcripts):
         r["transcript"] = t
     path = out / "manifest.jsonl"
+    write_manifest(path, rows)
+    return path
+
+
+def rerender_images(out: Path, plans: list[dict], jobs: list, workers: int) -> Path:
+    """Redraw every image of an existing build of the same seed and size; voices and transcripts are kept."""
+    path = out / "manifest.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    if [r["id"] for r in rows] != [p["id"] for p in plans] or any(
+            r["text"] != p["text"] or r.get("spoken") != (p["spoken"] if p["has_audio"] else None)
+            for r, p in zip(rows, plans)):
+        raise SystemExit(f"--images-only needs a full build of the same seed and size in {out}")
+    todo = [job for job in jobs if job[0]["has_image"]]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        drawn = list(tqdm(pool.map(_rerender_image, todo, chunksize=8), total=len(todo),
+                          desc=f"{out.name}: re-render images"))
+    by_id = {job[0]["id"]: d for job, d in zip(todo, drawn)}
+    for r in rows:
+        r.update(by_id.get(r["id"], {}))
     write_manifest(path, rows)
     return path
 
@@ -162,15 +196,18 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--splits", default="train,val,test")
     b.add_argument("--workers", default=2, type=int)
     b.add_argument("--asr", default="faster-whisper", choices=["faster-whisper", "none"])
+    b.add_argument("--images-only", action="store_true",
+                   help="re-render the images of an existing build (same seed and size); keep voices and transcripts")
     args = ap.parse_args(argv)
     t0 = time.time()
     summary = {}
     for split in args.splits.split(","):
         n = max(8, int(round(DEFAULT_SIZES[split] * args.scale)))
-        path = build_split(split, n, args.out, args.seed, args.workers, args.asr)
+        path = build_split(split, n, args.out, args.seed, args.workers, args.asr, args.images_only)
         summary[split] = summarize(path)
         print(f"{split}: {n} samples -> {path}")
     summary["seconds"] = round(time.time() - t0, 1)
+    summary["images_only"] = args.images_only
     summary["skeletons_per_intent"] = texts.skeleton_counts()
     (args.out / "build_summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps({k: v["mix"] if isinstance(v, dict) and "mix" in v else v for k, v in summary.items()}, indent=1))
