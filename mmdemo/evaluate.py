@@ -151,6 +151,46 @@ def print_table(result: dict) -> None:
         print(f"\n{len(result['errors'])} rows refused as bad input, e.g. {result['errors'][0]}")
 
 
+def export_sample(manifest: str | Path, out_dir: str | Path, per_mix: int = 3, seed: int = 0) -> Path:
+    """Copy a few rows of every modality mix (and their media) to `out_dir`, so that a test can re-run the
+    shipped checkpoints on rows of the committed evaluation and compare. Audio is stored as FLAC: lossless,
+    so the waveform and every prediction stay the same, at about half the size of WAV."""
+    import random
+    import shutil
+
+    import soundfile as sf
+
+    from .data.manifest import write_manifest
+
+    manifest, out_dir = Path(manifest), Path(out_dir)
+    rows = [json.loads(line) for line in manifest.read_text().splitlines() if line.strip()]
+    rng = random.Random(seed)
+    picked = []
+    for mix in sorted({r.get("mix") or "" for r in rows}):
+        group = [r for r in rows if (r.get("mix") or "") == mix]
+        picked += rng.sample(group, min(per_mix, len(group)))
+    picked.sort(key=lambda r: r["id"])
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    (out_dir / "media").mkdir(parents=True)
+    out_rows = []
+    for r in picked:
+        r = {k: v for k, v in r.items() if k not in ("image_meta", "tts")}
+        if r.get("image"):
+            dst = f"media/{r['id']}{Path(r['image']).suffix}"
+            shutil.copyfile(manifest.parent / r["image"], out_dir / dst)
+            r["image"] = dst
+        if r.get("audio"):
+            samples, rate = sf.read(manifest.parent / r["audio"], dtype="int16")
+            dst = f"media/{r['id']}.flac"
+            sf.write(out_dir / dst, samples, rate, subtype="PCM_16")
+            r["audio"] = dst
+        out_rows.append(r)
+    path = out_dir / "manifest.jsonl"
+    write_manifest(path, out_rows)
+    return path
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(prog="python -m mmdemo.evaluate", description=__doc__.splitlines()[0])
     ap.add_argument("--manifest", required=True, type=Path)
@@ -159,6 +199,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--json", default=None, type=Path, help="write the results here")
     ap.add_argument("--limit", default=None, type=int, help="only the first N rows")
     ap.add_argument("--no-drop", action="store_true", help="skip the modality-dropped runs")
+    ap.add_argument("--sample-out", default=None, type=Path,
+                    help="also copy a few rows per modality mix (with media) here, e.g. assets/eval/sample")
+    ap.add_argument("--sample-per-mix", default=3, type=int)
     args = ap.parse_args(argv)
     fusions = FUSION_ORDER if args.fusion == "all" else (args.fusion,)
     kwargs = {"checkpoints": args.checkpoints} if args.checkpoints else {}
@@ -169,6 +212,8 @@ def main(argv=None) -> dict:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=1))
         print(f"\nwrote {args.json}")
+    if args.sample_out:
+        print(f"wrote {export_sample(args.manifest, args.sample_out, args.sample_per_mix)}")
     return result
 
 

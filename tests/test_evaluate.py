@@ -18,3 +18,23 @@ def test_evaluator_on_tiny_manifest(tiny_data, tiny_checkpoints, tmp_path, capsy
         assert all(p["intent"] in INTENTS for p in s["predictions"] if p["intent"])
         assert set(s["per_intent_f1"]) == set(INTENTS)
     assert "accuracy by modality mix" in capsys.readouterr().out
+
+
+def test_shipped_checkpoints_reproduce_the_committed_evaluation():
+    """Rows of the held-out test split, shipped in assets/eval/sample (media included), run through the
+    committed checkpoints with the app's pipeline (ASR included) give the predictions recorded in
+    assets/eval/test_results.json: the numbers in the README come from these very checkpoints."""
+    from pathlib import Path
+
+    assets = Path(__file__).resolve().parent.parent / "assets"
+    recorded = json.loads((assets / "eval" / "test_results.json").read_text())
+    sample = assets / "eval" / "sample" / "manifest.jsonl"
+    result = evaluate_main(["--manifest", str(sample), "--fusion", "all", "--no-drop"])
+    rows = [json.loads(line) for line in sample.read_text().splitlines()]
+    assert result["n"] == len(rows) >= 12 and {r["mix"] for r in rows} >= {"text", "text+image", "audio"}
+    for fusion, strategy in result["strategies"].items():
+        before = {p["id"]: p for p in recorded["strategies"][fusion]["predictions"]}
+        for now in strategy["predictions"]:
+            then = before[now["id"]]
+            assert now["intent"] == then["intent"], (fusion, now, then)
+            assert abs(now["confidence"] - then["confidence"]) < 2e-3, (fusion, now, then)
