@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from plotly.subplots import make_subplots
 from torch import nn
 
-from .plots import LEGEND, STRATEGY_COLORS, message, pretty, style
+from .plots import LEGEND, LEGEND_BELOW, STRATEGY_COLORS, message, pretty, style
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINTS = ROOT / "assets" / "checkpoints"
@@ -52,12 +52,14 @@ def _read_json(path: Path) -> dict | None:
         return None
 
 
-def smooth(values: list[float], alpha: float = 0.1) -> list[float]:
-    """Exponential moving average, so that a noisy per-step loss reads as a trend."""
-    out, avg = [], None
-    for v in values:
-        avg = v if avg is None else (1 - alpha) * avg + alpha * v
-        out.append(avg)
+def smooth(values: list[float], share: float = 0.04) -> list[float]:
+    """Centred moving average over about `share` of the curve, so that a noisy per-step loss reads as a trend
+    without the lag of a running average (which draws a fast-falling loss above the real one)."""
+    k = max(1, round(len(values) * share / 2))
+    out = []
+    for i in range(len(values)):
+        window = values[max(0, i - k): i + k + 1]
+        out.append(sum(window) / len(window))
     return out
 
 
@@ -85,7 +87,7 @@ def fusion_curves_figure(logs: dict[str, dict]) -> go.Figure:
                                      line=dict(color=color), marker=dict(size=4)), 1, 2)
     fig.update_xaxes(title="step")
     fig.update_yaxes(tickformat=".0%", row=1, col=2)
-    return style(fig, 330, legend=LEGEND, margin=dict(l=10, r=10, t=60, b=10))
+    return style(fig, 360, legend=dict(LEGEND_BELOW, y=-0.2), margin=dict(l=10, r=10, t=60, b=10))
 
 
 def pretraining_figure(log: dict | None) -> go.Figure:
@@ -111,7 +113,7 @@ def pretraining_figure(log: dict | None) -> go.Figure:
                                  line=dict(color=OBJECTIVE_COLORS[k])), 1, 2)
     fig.update_xaxes(title="step")
     fig.update_yaxes(tickformat=".0%", row=1, col=2)
-    return style(fig, 330, legend=LEGEND, margin=dict(l=10, r=10, t=60, b=10))
+    return style(fig, 360, legend=dict(LEGEND_BELOW, y=-0.2), margin=dict(l=10, r=10, t=60, b=10))
 
 
 def _run_style(run: dict) -> tuple[str, str]:
@@ -140,7 +142,7 @@ def label_efficiency_figure(result: dict | None) -> go.Figure:
     fig.update_xaxes(type="log", tickvals=fractions, ticktext=[f"{f:.0%}" for f in fractions],
                      title="share of labelled training data")
     fig.update_yaxes(tickformat=".0%", title="test intent accuracy")
-    return style(fig, 360, legend=dict(LEGEND, y=1.04), margin=dict(l=10, r=10, t=60, b=10))
+    return style(fig, 400, legend=dict(LEGEND_BELOW, y=-0.22), margin=dict(l=10, r=10, t=50, b=10))
 
 
 def label_efficiency_table(result: dict | None) -> list[list]:
@@ -198,7 +200,7 @@ def run_curves_figure(result: dict | None, fraction: float | None) -> go.Figure:
                                  line=dict(color=color, dash=dash), marker=dict(size=5)), 1, 2)
     fig.update_xaxes(title="step")
     fig.update_yaxes(tickformat=".0%", row=1, col=2)
-    return style(fig, 330, legend=LEGEND, margin=dict(l=10, r=10, t=60, b=10))
+    return style(fig, 360, legend=dict(LEGEND_BELOW, y=-0.2), margin=dict(l=10, r=10, t=60, b=10))
 
 
 # ------------------------------------------------------------------------------------------- live training
@@ -366,7 +368,7 @@ def live_figure(progress: dict | None) -> go.Figure:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     steps, losses = zip(*progress["losses"])
     fig.add_trace(go.Scatter(x=steps, y=losses, mode="lines", name="training loss", line=dict(color="#c7d2fe")))
-    fig.add_trace(go.Scatter(x=steps, y=smooth(list(losses), 0.15), mode="lines", name="loss (smoothed)",
+    fig.add_trace(go.Scatter(x=steps, y=smooth(list(losses), 0.1), mode="lines", name="loss (smoothed)",
                              line=dict(color="#6366f1")))
     vs, va = zip(*progress["val_curve"])
     fig.add_trace(go.Scatter(x=vs, y=va, mode="lines+markers", name="validation accuracy",
