@@ -32,6 +32,9 @@ def tiny_data(tmp_path_factory) -> Path:
     return out
 
 
+TINY_CONFIG = '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'   # model width for tests
+
+
 @pytest.fixture(scope="session")
 def tiny_checkpoints(tiny_data, tmp_path_factory) -> Path:
     """All four fusion strategies trained for a few steps on the tiny build (small model width), two at a time

@@ -9,7 +9,7 @@ from mmdemo.features import (EncoderTops, FeatureExtractor, FinetunedModel, buil
                              build_feature_cache)
 from mmdemo.train import collate
 
-TINY = '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'
+from conftest import TINY_CONFIG as TINY
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")

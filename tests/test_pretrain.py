@@ -11,7 +11,7 @@ from mmdemo.configs import MODEL_CONFIGS, ModelConfig
 from mmdemo.features import build_feature_cache
 from mmdemo.model import MultimodalModel
 
-TINY = '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'
+from conftest import TINY_CONFIG as TINY
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")
