@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from . import ocr as ocr_mod
 from .media import InputError
 from .schema import INTENT_DESCRIPTIONS, INTENTS
@@ -540,6 +541,8 @@ class SupportAgent:
             turn = self._language_turn(conv, text, lang)
         except InputError as exc:
             msg = safe_message(exc) or "Sorry, I couldn't use that input."
+            if len(text) > limits.MAX_TEXT_CHARS:   # keep (and echo) the start of a refused over-long message only
+                text = text[:limits.MAX_TEXT_CHARS] + f" … [{len(text) - limits.MAX_TEXT_CHARS:,} more characters]"
             turn = Turn(index=len(conv.turns) + 1, user_text=text, image=None, audio=None, understanding=None,
                         reply=msg, action="input_error", error=msg)
         except Exception as exc:  # a bug must not take the chat down: apologise, keep the details for the log

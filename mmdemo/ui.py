@@ -54,11 +54,16 @@ def pretty(label: str | None) -> str:
 
 
 _INERT = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$<>&:@=\"'"}
+# Control characters (but newline and tab) and the bidi embedding/override/isolate marks are dropped: an entity would
+# turn back into the same character in the browser, and U+202E would show the rest of the message reversed.
+_INERT.update({chr(c): "" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F,
+                                     *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
 
 
 def inert(text: str | None) -> str:
     """User text as plain text inside Markdown: every character that Markdown, HTML or the link detector could act
-    on becomes a numeric entity, so `<img onerror=...>`, `<script>`, `[link](...)` or a bare URL show as typed."""
+    on becomes a numeric entity, so `<img onerror=...>`, `<script>`, `[link](...)` or a bare URL show as typed;
+    control characters and bidi overrides are dropped."""
     return "".join(_INERT.get(ch, ch) for ch in (text or ""))
 
 
@@ -294,6 +299,8 @@ def chat(message, recording, fusion, session):
     if not (text or images or audios):
         if other:
             gr.Warning("I can read photos (JPEG, PNG, WebP…) and voice messages (WAV, MP3, OGG, WebM, M4A) only.")
+        else:
+            gr.Warning("Please type a message, attach a photo or record a voice message.")
         yield _chat_outputs(s, None)
         return
     image, audio = (images or [None])[0], (audios or [None])[0]
@@ -338,7 +345,8 @@ def clear(session):
 
 def export(session):
     s = _session(session)
-    folder = Path(tempfile.gettempdir()) / "mmdemo-exports"
+    # inside Gradio's own temp folder (GRADIO_TEMP_DIR), like the uploads: not left behind in the shared /tmp
+    folder = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio") / "mmdemo-exports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"conversation-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.json"
     path.write_text(s.conv.to_json(), encoding="utf-8")
@@ -878,7 +886,9 @@ def build_demo(rt: Runtime | None = None) -> gr.Blocks:
                         with gr.Accordion("Voice recorder (if the microphone in the box above does not work)",
                                           open=False, elem_id="recorder-acc"):
                             recorder = gr.Audio(sources=["microphone", "upload"], type="filepath",
-                                                elem_id="recorder", show_label=False, format="wav")
+                                                elem_id="recorder", show_label=False, format=None)
+                            # format=None: the file reaches mmdemo.media as sent (Gradio's own conversion to
+                            # WAV crashed on a damaged upload and decoded any length in full)
                             send_rec = gr.Button("Send recording", variant="primary", size="sm", elem_id="send-rec")
                     with gr.Column(scale=1, min_width=280):
                         fusion = gr.Radio([(FUSION_LABELS[f], f) for f in FUSIONS], value="attention",
