@@ -10,12 +10,27 @@ scale, drop shadow, uneven light, vignetting, blur, sensor noise, white-balance 
     LAYOUTS[kind] = {"train": [...], "test": [...]}     (disjoint style names per kind)
     PRODUCT_TYPES = {"train": [...], "test": [...]}     (disjoint product types)
 
+Layouts (train / val draw from "train", the test split only from "test"; disjoint per kind):
+    receipt          train: till_receipt, a4_invoice, bank_statement                      test: restaurant_bill
+    error_screen     train: os_dialog, web_error_page, mobile_alert, blue_screen, terminal_trace (screenshots or
+                            photos of a monitor / laptop / phone), appliance_panel (washing machine / oven / air-con
+                            panel with a seven-segment error code), car_dashboard (instrument cluster with a warning),
+                            card_terminal (payment terminal showing a declined / error code), kiosk_screen (ATM /
+                            self-checkout / ticket machine out of order)                   test: device_lcd
+    product /        train: tabletop, studio, closeup, indoor_floor (parquet, rug, checkered linoleum, striped
+    damaged_product         bedsheet, terrazzo, perforated metal), outdoor_ground (gravel, asphalt, brick, autumn
+                            leaves, flagstone, sand)                                       test: doorstep
+    parcel           train: box_with_label, label_closeup, padded_envelope                 test: poly_mailer
+    other            train: skimage_photo, landscape, selfie, meme, food_plate, houseplant, street_scene, sky_clouds,
+                            kids_drawing, aquarium                   test: skimage_photo_holdout, pet, abstract_art
+
 Metadata: "kind", "layout", "product" (a type for product / damaged_product, else None), "split", and "printed":
 the text drawn on the image that OCR should find. receipt: amount ("49.99"), currency, date (exactly as printed,
 e.g. "14/03/2026"), date_iso, merchant, card (last 4 digits); parcel: order ("A-20931", "#88412" or
 "ORD-123456"), tracking, name, city, postcode, carrier; error_screen: error_code, title. Extra keys where they
 apply: damage and severity ("subtle" / "obvious") for damaged products, pattern, background, presentation
-(screenshot / monitor_photo / laptop_photo / phone_photo), source (the scikit-image photo).
+(screenshot / monitor_photo / laptop_photo / phone_photo / device_photo / photo), device (the appliance
+of an appliance_panel), source (the scikit-image photo).
 
 Most receipts and label close-ups are shot square-on and large (text >= ~15 px at output size, readable by
 tesseract); about a fifth are small or casually tilted, as customers' photos often are.
@@ -39,17 +54,21 @@ KINDS = IMAGE_KINDS
 
 LAYOUTS: dict[str, dict[str, list[str]]] = {
     "receipt": {"train": ["till_receipt", "a4_invoice", "bank_statement"], "test": ["restaurant_bill"]},
-    "error_screen": {"train": ["os_dialog", "web_error_page", "mobile_alert", "blue_screen", "terminal_trace"],
+    "error_screen": {"train": ["os_dialog", "web_error_page", "mobile_alert", "blue_screen", "terminal_trace",
+                               "appliance_panel", "car_dashboard", "card_terminal", "kiosk_screen"],
                      "test": ["device_lcd"]},
-    "product": {"train": ["tabletop", "studio", "closeup"], "test": ["doorstep"]},
-    "damaged_product": {"train": ["tabletop", "studio", "closeup"], "test": ["doorstep"]},
+    "product": {"train": ["tabletop", "studio", "closeup", "indoor_floor", "outdoor_ground"], "test": ["doorstep"]},
+    "damaged_product": {"train": ["tabletop", "studio", "closeup", "indoor_floor", "outdoor_ground"],
+                        "test": ["doorstep"]},
     "parcel": {"train": ["box_with_label", "label_closeup", "padded_envelope"], "test": ["poly_mailer"]},
-    "other": {"train": ["skimage_photo", "landscape", "selfie", "meme", "food_plate"],
+    "other": {"train": ["skimage_photo", "landscape", "selfie", "meme", "food_plate", "houseplant", "street_scene",
+                        "sky_clouds", "kids_drawing", "aquarium"],
               "test": ["skimage_photo_holdout", "pet", "abstract_art"]},
 }
 
 PRODUCT_TYPES: dict[str, list[str]] = {
-    "train": ["phone", "headphones", "mug", "laptop", "sneaker", "lamp", "watch", "backpack", "speaker", "vase", "tv"],
+    "train": ["phone", "headphones", "mug", "laptop", "sneaker", "lamp", "watch", "backpack", "speaker", "vase", "tv",
+              "toaster", "remote_control", "camera"],
     "test": ["kettle", "game_controller", "tablet"],
 }
 
@@ -1972,6 +1991,8 @@ def _render_error(layout, rng, g, split):
         img, _ = _shoot(obj, rng.choice(["desk", "wood", "room", "counter"]), rng, g, size, ws=(0.75, 1.0),
                         fill=(0.55, 0.95), rot=15, persp=0.15, crop=0.1, hand=False)
         return img, {"layout": layout, "product": None, "printed": printed, "presentation": "photo"}
+    if layout in _DEVICE_FUNCS:
+        return _render_device_error(layout, rng, g)
     phone = layout == "mobile_alert"
     pres = rng.choice(["screenshot", "photo"]) if phone else rng.choice(["screenshot", "screenshot", "monitor",
                                                                          "monitor", "laptop"])
@@ -3380,6 +3401,163 @@ _PRODUCT_DRAW = {"phone": _draw_phone, "tablet": _draw_tablet, "laptop": _draw_l
 _SMALL_PRODUCTS = {"phone", "watch", "mug", "headphones", "game_controller", "tablet", "sneaker"}
 
 
+# ---------------------------------------------------------------------------------- more train-only products
+def _radial_cracks(P: _Painter, rng, cx, cy, r, n) -> None:
+    for _ in range(n):
+        a = rng.uniform(0, 2 * math.pi)
+        L = r * rng.uniform(0.5, 1.2)
+        _hairline(P, rng, (cx, cy), (cx + math.cos(a) * L, cy + math.sin(a) * L), rng.uniform(1.5, 3.0))
+
+
+def _draw_toaster(P, rng, g, S, sev):
+    bw, bh = S * rng.uniform(0.55, 0.7), S * rng.uniform(0.36, 0.45)
+    cx, bot = S / 2, S * 0.78
+    top = bot - bh
+    steel = rng.random() < 0.4
+    col = _jit(rng, (200, 202, 208) if steel else rng.choice(_BODY_COLS + [(240, 235, 220), (150, 200, 220)]), 6)
+    lx = rng.uniform(-0.6, 0.6)
+    for k in (-1, 1):   # feet
+        P.rrect([cx + k * bw * 0.38 - 12, bot - 6, cx + k * bw * 0.38 + 12, bot + 10], 4, (30, 30, 30))
+    P.rrect([cx - bw / 2, top, cx + bw / 2, bot], bh * 0.22, col,
+            shade=sh_cyl(cx - bw / 2, cx + bw / 2, lx, 0.45 if steel else 0.6, 1.25 if steel else 1.1), edge=(0.3, 4))
+    for k in (-1, 1):   # bread slots seen over the top edge
+        sx = cx + k * bw * 0.2
+        P.rrect([sx - bw * 0.16, top + bh * 0.04, sx + bw * 0.16, top + bh * 0.1], 4, (25, 22, 20), on=True)
+    P.rrect([cx - bw / 2 + 6, top + bh * 0.18, cx + bw / 2 - 6, top + bh * 0.24], 3, (255, 255, 255), opacity=0.18,
+            on=True, blur=2)
+    lever_x = cx + rng.choice([-1, 1]) * bw * 0.3
+    P.rrect([lever_x - bw * 0.06, top + bh * 0.35, lever_x + bw * 0.06, top + bh * 0.45], 5, (35, 35, 38),
+            edge=(0.3, 2), shade=sh_lin(0, top + bh * 0.35, 0, top + bh * 0.45, 1.2, 0.7))
+    kx, ky, kr = cx, top + bh * 0.68, bh * 0.09
+    P.ellipse([kx - kr, ky - kr, kx + kr, ky + kr], (40, 40, 44), shade=sh_sphere(kx, ky, kr), edge=(0.3, 2))
+    for i in range(6):
+        a = math.pi * (0.8 + 1.4 * i / 5)
+        P.ellipse([kx + math.cos(a) * kr * 1.5 - 2, ky + math.sin(a) * kr * 1.5 - 2, kx + math.cos(a) * kr * 1.5 + 2,
+                   ky + math.sin(a) * kr * 1.5 + 2], _scale(col, 0.5), on=True)
+    brand = rng.choice(_BRANDS)
+    P.text((cx, top + bh * 0.88), brand, _font("sans_bold", bh * 0.08), _scale(col, 0.55), anchor="mm", on=True)
+    info = {"damage": None, "printed": {"logo": brand}}
+    if sev:
+        mode = rng.choice(["dent", "scorch", "lever", "cracked"] if sev == "obvious" else ["dent", "scorch_small"])
+        if mode == "dent":
+            for _ in range(rng.randint(1, 3)):
+                _dent(P, cx + rng.uniform(-0.35, 0.35) * bw, top + bh * rng.uniform(0.3, 0.75),
+                      bw * rng.uniform(0.06, 0.14), bh * rng.uniform(0.08, 0.16), rng.uniform(-0.6, 0.6), 1.0)
+            info["damage"] = "dented"
+        elif mode.startswith("scorch"):
+            _scorch(P, rng, g, cx + rng.uniform(-0.25, 0.25) * bw, top + bh * 0.12,
+                    bw * (0.3 if mode == "scorch" else 0.15))
+            info["damage"] = "scorched"
+        elif mode == "lever":
+            _snap(P, rng, (lever_x, top + bh * 0.33), math.pi / 2, (lever_x, top + bh * 0.4), rng.uniform(30, 70),
+                  (rng.uniform(10, 30), rng.uniform(20, 60)), jag=3, edge_col=(90, 90, 90))
+            _dent(P, cx, top + bh * 0.5, bw * 0.1, bh * 0.12, 0.2, 0.7)
+            info["damage"] = "broken_lever"
+        else:
+            _radial_cracks(P, rng, cx + rng.uniform(-0.3, 0.3) * bw, top + bh * rng.uniform(0.3, 0.7), bh * 0.6, 5)
+            _chip(P, rng, (cx + rng.choice([-1, 1]) * bw / 2, top + bh * rng.uniform(0.3, 0.7)), bh * 0.12,
+                  edge_col=_scale(col, 0.7))
+            info["damage"] = "cracked_casing"
+    return info
+
+
+def _draw_remote(P, rng, g, S, sev):
+    rw, rh = S * rng.uniform(0.16, 0.22), S * rng.uniform(0.66, 0.8)
+    cx, cy = S / 2, S / 2
+    x0, y0, x1, y1 = cx - rw / 2, cy - rh / 2, cx + rw / 2, cy + rh / 2
+    col = _jit(rng, rng.choice([(25, 25, 28), (40, 40, 45), (220, 220, 222), (60, 62, 70)]), 5)
+    P.rrect([x0, y0, x1, y1], rw * 0.35, col, shade=sh_cyl(x0, x1, -0.3, 0.6, 1.15), edge=(0.3, 3))
+    bc = (60, 60, 66) if _lum(col) < 100 else (180, 180, 186)
+    tc = (230, 230, 230) if _lum(col) < 100 else (30, 30, 30)
+    P.ellipse([cx + rw * 0.15, y0 + rh * 0.04, cx + rw * 0.35, y0 + rh * 0.04 + rw * 0.2], (200, 40, 40),
+              shade=sh_sphere(cx + rw * 0.25, y0 + rh * 0.04 + rw * 0.1, rw * 0.1))
+    dy = y0 + rh * 0.3
+    P.ellipse([cx - rw * 0.36, dy - rw * 0.36, cx + rw * 0.36, dy + rw * 0.36], bc, edge=(0.3, 2))
+    P.ellipse([cx - rw * 0.14, dy - rw * 0.14, cx + rw * 0.14, dy + rw * 0.14], _scale(bc, 1.2), edge=(0.3, 2))
+    keys = []
+    for i in range(12):
+        kx = cx + (i % 3 - 1) * rw * 0.28
+        ky = y0 + rh * (0.5 + 0.07 * (i // 3))
+        keys.append((kx, ky))
+        P.ellipse([kx - rw * 0.1, ky - rw * 0.08, kx + rw * 0.1, ky + rw * 0.08], bc, edge=(0.3, 1.5))
+        P.text((kx, ky), "1234567890-+"[i], _font("sans_bold", rw * 0.1), tc, anchor="mm")
+    for k in (-1, 1):
+        P.rrect([cx + k * rw * 0.22 - rw * 0.1, y0 + rh * 0.82, cx + k * rw * 0.22 + rw * 0.1, y0 + rh * 0.93], 5, bc,
+                edge=(0.3, 1.5))
+    brand = rng.choice(_BRANDS)
+    P.text((cx, y0 + rh * 0.96), brand, _font("sans_bold", rw * 0.1), tc, anchor="mm", on=True)
+    info = {"damage": None, "printed": {"logo": brand}}
+    if sev:
+        mode = rng.choice(["snapped", "missing_keys", "cracked"] if sev == "obvious" else ["missing_keys", "cracked"])
+        if mode == "snapped":
+            _snap(P, rng, (cx, cy + rh * rng.uniform(-0.1, 0.2)), math.pi / 2 + rng.uniform(-0.4, 0.4),
+                  (cx, cy), rng.uniform(-40, 40), (rng.uniform(-30, 30), rng.uniform(20, 50)), jag=5,
+                  wires=[(200, 40, 40), (40, 40, 200)], edge_col=(120, 120, 120))
+            info["damage"] = "snapped_in_half"
+        elif mode == "missing_keys":
+            for kx, ky in rng.sample(keys, rng.randint(2, 5) if sev == "obvious" else 2):
+                P.ellipse([kx - rw * 0.11, ky - rw * 0.09, kx + rw * 0.11, ky + rw * 0.09], (8, 8, 8), on=True)
+                P.ellipse([kx - rw * 0.04, ky - rw * 0.03, kx + rw * 0.04, ky + rw * 0.03], (120, 140, 90), on=True)
+            info["damage"] = "missing_buttons"
+        else:
+            _radial_cracks(P, rng, cx + rng.uniform(-0.3, 0.3) * rw, cy + rng.uniform(-0.3, 0.3) * rh, rh * 0.3,
+                           rng.randint(3, 6))
+            _chip(P, rng, (x0 if rng.random() < 0.5 else x1, cy + rng.uniform(-0.3, 0.3) * rh), rw * 0.2,
+                  edge_col=(150, 150, 150))
+            info["damage"] = "cracked_casing"
+    return info
+
+
+def _draw_camera(P, rng, g, S, sev):
+    bw, bh = S * rng.uniform(0.62, 0.78), S * rng.uniform(0.38, 0.46)
+    cx, cy = S / 2, S / 2 + S * 0.04
+    x0, y0, x1, y1 = cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2
+    col = _jit(rng, rng.choice([(25, 25, 28), (200, 200, 205), (40, 40, 45), (150, 110, 70)]), 5)
+    P.rrect([cx - bw * 0.2, y0 - bh * 0.14, cx + bw * 0.2, y0 + 10], 8, _scale(col, 1.1), edge=(0.3, 2))
+    P.rrect([x1 - bw * 0.25, y0 - bh * 0.08, x1 - bw * 0.12, y0 + 5], 5, (30, 30, 30), edge=(0.3, 2))
+    P.rrect([x0, y0, x1, y1], bh * 0.1, col, shade=sh_lin(0, y0, 0, y1, 1.1, 0.8), edge=(0.3, 4), tex=0.12)
+    if rng.random() < 0.6:   # leatherette band
+        P.rrect([x0, y0 + bh * 0.25, x1, y1 - bh * 0.15], 0, (30, 30, 32), on=True, tex=0.6)
+    P.rrect([x0 + bw * 0.05, y0 + bh * 0.08, x0 + bw * 0.18, y1 - bh * 0.08], 10, _scale(col, 0.8), edge=(0.3, 3),
+            shade=sh_cyl(x0 + bw * 0.05, x0 + bw * 0.18))
+    lr = bh * rng.uniform(0.36, 0.44)
+    lx_, ly_ = cx + bw * 0.05, cy + bh * 0.04
+    for k, c in ((1.0, (50, 50, 54)), (0.85, (20, 20, 22)), (0.62, (35, 45, 60)), (0.4, (15, 20, 30))):
+        P.ellipse([lx_ - lr * k, ly_ - lr * k, lx_ + lr * k, ly_ + lr * k], c,
+                  shade=sh_sphere(lx_, ly_, lr * k, lo=0.6, hi=1.3), edge=(0.3, 2))
+    P.ellipse([lx_ - lr * 0.3, ly_ - lr * 0.32, lx_ - lr * 0.05, ly_ - lr * 0.1], (255, 255, 255), opacity=0.5, blur=3)
+    P.rrect([x1 - bw * 0.16, y0 + bh * 0.08, x1 - bw * 0.05, y0 + bh * 0.22], 3, (230, 230, 220), edge=(0.2, 1))
+    brand = rng.choice(_BRANDS)
+    P.text((cx - bw * 0.2, y0 + bh * 0.12), brand, _font("sans_bold", bh * 0.08),
+           (230, 230, 230) if _lum(col) < 100 else (30, 30, 30), anchor="lm", on=True)
+    info = {"damage": None, "printed": {"logo": brand}}
+    if sev:
+        mode = rng.choice(["lens", "grip", "dent"] if sev == "obvious" else ["lens_small", "dent"])
+        if mode.startswith("lens"):
+            clip = P.mask(lambda d: d.ellipse([lx_ - lr * 0.62, ly_ - lr * 0.62, lx_ + lr * 0.62, ly_ + lr * 0.62],
+                                              fill=255))
+            ix, iy = lx_ + rng.uniform(-0.3, 0.3) * lr, ly_ + rng.uniform(-0.3, 0.3) * lr
+            for _ in range(rng.randint(4, 8) if mode == "lens" else 2):
+                a = rng.uniform(0, 2 * math.pi)
+                pts = _jagged((ix, iy), (ix + math.cos(a) * lr, iy + math.sin(a) * lr), rng, 6, 0.08)
+                P.line(pts, 2, (235, 240, 245), opacity=0.85, clip=clip, on=True)
+            info["damage"] = "cracked_lens"
+        elif mode == "grip":
+            _snap(P, rng, (x0 + bw * 0.2, cy), 0.0 + rng.uniform(-0.3, 0.3), (x0 + bw * 0.2, y1),
+                  rng.uniform(-35, -15), (-rng.uniform(10, 40), rng.uniform(10, 30)), jag=5, edge_col=(120, 120, 120))
+            info["damage"] = "broken_grip"
+        else:
+            _dent(P, cx + rng.uniform(-0.4, 0.4) * bw, y0 + bh * rng.uniform(0.1, 0.3), bw * 0.08, bh * 0.1,
+                  rng.uniform(-0.5, 0.5), 1.0)
+            _scratches(P, rng, (x0, y0, x1, y1), rng.randint(5, 10))
+            info["damage"] = "dented_scratched"
+    return info
+
+
+_PRODUCT_DRAW.update({"toaster": _draw_toaster, "remote_control": _draw_remote, "camera": _draw_camera})
+_SMALL_PRODUCTS.update({"remote_control", "camera"})
+
+
 def _render_product(kind, layout, rng, g, split):
     ptype = rng.choice(PRODUCT_TYPES[split])
     damaged = kind == "damaged_product"
@@ -3396,6 +3574,9 @@ def _render_product(kind, layout, rng, g, split):
     elif layout == "closeup":
         bgname = rng.choice(["wood", "desk", "fabric", "carpet", "counter"])
         kw = dict(fill=(0.85, 1.15), rot=25, persp=0.12, crop=0.2, effects=rng.uniform(0.5, 1.0))
+    elif layout in _FLOOR_BGS:
+        bgname = rng.choice(_FLOOR_BGS[layout])
+        kw = dict(fill=(0.45, 0.88), rot=30, persp=0.15, crop=0.05, effects=rng.uniform(0.5, 1.0))
     elif layout == "doorstep":
         bgname = rng.choice(["concrete", "tiles", "doormat", "grass"])
         kw = dict(fill=(0.5, 0.85), rot=25, persp=0.15, effects=rng.uniform(0.6, 1.0))
@@ -4135,9 +4316,874 @@ def _render_other(layout, rng, g, split):
             img = photo_effects(img, rng, strength=rng.uniform(0.2, 0.6))
         return img, {"layout": layout, "product": None, "printed": {}, "source": name}
     fn = {"landscape": _scene_landscape, "selfie": _scene_selfie, "meme": _scene_meme, "food_plate": _scene_food,
-          "pet": _scene_pet, "abstract_art": _scene_abstract}[layout]
+          "pet": _scene_pet, "abstract_art": _scene_abstract, "houseplant": _scene_houseplant,
+          "street_scene": _scene_street, "sky_clouds": _scene_sky, "kids_drawing": _scene_kids_drawing,
+          "aquarium": _scene_aquarium}[layout]
     img, extra = fn(rng, g)
     return img, {"layout": layout, "product": None, "printed": extra.get("printed", {})}
+
+
+# ============================================================================================ extra surfaces
+# Textured and lined surfaces that only the train-split "indoor_floor" / "outdoor_ground" product layouts use, so
+# that grout-like lines, cracks in paving, stripes and grainy texture around a product never signal damage.
+def _hash01(*ids) -> np.ndarray:
+    v = np.zeros_like(np.asarray(ids[0], np.float32), dtype=np.float32)
+    for k, a in enumerate(ids):
+        v = v + np.asarray(a, np.float32) * (12.9898 + 65.233 * k)
+    return (np.sin(v) * 43758.5453) % 1.0
+
+
+def _bg_parquet(g, rng, w, h):
+    base = np.array(_jit(rng, rng.choice(_WOODS), 12), np.float32) / 255
+    yy, xx = _grid(h, w)
+    a = rng.choice([0.0, 0.0, math.pi / 4, rng.uniform(-0.3, 0.3)])
+    u = xx * math.cos(a) + yy * math.sin(a) + 1000
+    v = -xx * math.sin(a) + yy * math.cos(a) + 1000
+    n = rng.choice([2, 3, 4, 5])
+    B = rng.uniform(0.12, 0.25) * max(w, h)
+    bi, bj = np.floor(u / B), np.floor(v / B)
+    horiz = ((bi + bj) % 2) == 0
+    pw = B / n
+    across = np.where(horiz, v, u)
+    along = np.where(horiz, u, v)
+    pid = np.floor((across % B) / pw)
+    tone = 0.8 + 0.32 * _hash01(bi, bj, pid)
+    warp = _smooth(g, h, w, max(4, pw)) * rng.uniform(4, 14)
+    grain = 0.5 + 0.5 * np.sin((across + warp) * rng.uniform(0.8, 2.0) + along * 0.02)
+    fine = _aniso(g, h, w, 1.2, 20) if rng.random() < 0.5 else _aniso(g, w, h, 1.2, 20).T
+    fr = across % pw
+    fb = along % B
+    seam = np.where((fr < 0.9) | (fb < 0.9), 0.45, 1.0)
+    t = tone * (1 - 0.12 * grain ** 3 - 0.1 * (fine - 0.5)) * seam
+    gloss = 1 + 0.12 * (_smooth(g, h, w, max(w, h) / 2) - 0.5)
+    return np.clip(base[None, None, :] * (t * gloss)[..., None], 0, 1)
+
+
+_RUG_COLS = [(150, 30, 35), (30, 40, 90), (225, 210, 180), (190, 120, 40), (40, 80, 60), (110, 20, 30),
+             (20, 20, 25), (200, 170, 120), (90, 130, 160), (230, 230, 225)]
+
+
+def _bg_rug(g, rng, w, h):
+    pal = np.array([_jit(rng, c, 18) for c in rng.sample(_RUG_COLS, 4)], np.float32) / 255
+    yy, xx = _grid(h, w)
+    style = rng.choice(["diamond", "medallion", "stripes", "geo"])
+    per = rng.uniform(0.08, 0.2) * max(w, h)
+    if style == "diamond":
+        a = np.abs(((xx + yy) % per) - per / 2) + np.abs(((xx - yy) % per) - per / 2)
+        idx = np.floor(a / per * 3).astype(np.int64) % 3
+    elif style == "medallion":
+        cx, cy = w * rng.uniform(0.3, 0.7), h * rng.uniform(0.3, 0.7)
+        r = np.abs(xx - cx) / per + np.abs(yy - cy) / per * rng.uniform(0.6, 1.4)
+        idx = (np.floor(r * 1.5) + (np.sin(np.arctan2(yy - cy, xx - cx) * 8) > 0.6)).astype(np.int64) % 3
+    elif style == "stripes":
+        t = yy + 4 * np.sin(xx / 9.0)
+        idx = np.floor(t / (per * 0.35)).astype(np.int64) % 3
+    else:
+        ix, iy = np.floor(xx / per), np.floor(yy / per)
+        lx, ly = (xx % per) / per - 0.5, (yy % per) / per - 0.5
+        idx = ((np.abs(lx) + np.abs(ly) < 0.35).astype(np.int64) + ((ix + iy) % 2).astype(np.int64)) % 3
+    img = pal[idx]
+    # border band(s) where the rug edge is in view
+    if rng.random() < 0.6:
+        b = rng.uniform(0.05, 0.12) * min(w, h)
+        ex = np.minimum(np.minimum(xx, w - 1 - xx), np.minimum(yy, h - 1 - yy))
+        band = (ex < b)[..., None]
+        img = np.where(band, pal[3], img)
+        img = np.where(((ex > b) & (ex < b * 1.25))[..., None], pal[0] * 0.6, img)
+    pile = 0.8 + 0.25 * g.random((h, w), dtype=np.float32) + 0.15 * (_smooth(g, h, w, 2) - 0.5)
+    wear = 1 + 0.15 * (_fractal(g, h, w, max(w, h) / 3, 2) - 0.5)
+    return img * (pile * wear)[..., None]
+
+
+def _bg_linoleum(g, rng, w, h):
+    c1 = np.array(_jit(rng, rng.choice([(235, 232, 222), (30, 30, 32), (200, 60, 50), (220, 215, 190),
+                                           (70, 90, 120)]), 10), np.float32) / 255
+    c2 = np.array(_jit(rng, rng.choice([(25, 25, 28), (240, 238, 230), (180, 175, 160), (120, 130, 140)]), 10),
+                  np.float32) / 255
+    yy, xx = _grid(h, w)
+    a = rng.choice([0.0, math.pi / 4, rng.uniform(-0.2, 0.2)])
+    u = xx * math.cos(a) + yy * math.sin(a) + 1000
+    v = -xx * math.sin(a) + yy * math.cos(a) + 1000
+    s = rng.uniform(0.06, 0.16) * max(w, h)
+    chk = ((np.floor(u / s) + np.floor(v / s)) % 2)[..., None]
+    img = c1 * (1 - chk) + c2 * chk
+    scuff = _fractal(g, h, w, max(w, h) / 4, 4)
+    marks = np.clip((_aniso(g, h, w, 2, 30) - 0.8) * 4, 0, 1) * 0.25
+    t = 0.92 + 0.12 * (scuff - 0.5) - marks + 0.03 * (g.random((h, w), dtype=np.float32) - 0.5)
+    return np.clip(img * t[..., None] + 0.08 * _smooth(g, h, w, max(w, h) / 2)[..., None] ** 3, 0, 1)
+
+
+def _bg_bedsheet(g, rng, w, h):
+    c1 = np.array(_jit(rng, rng.choice(_FABRICS), 15), np.float32) / 255
+    c2 = np.array(_jit(rng, rng.choice([(245, 245, 240), (30, 40, 80), (200, 200, 205), (240, 220, 180)]), 12),
+                  np.float32) / 255
+    yy, xx = _grid(h, w)
+    folds = _fractal(g, h, w, max(w, h) / rng.uniform(2.5, 5), 3)
+    gy, gx = np.gradient(folds)
+    a = rng.uniform(0, math.pi)
+    t = xx * math.cos(a) + yy * math.sin(a) + folds * rng.uniform(20, 50)
+    per = rng.uniform(8, 30)
+    kind = rng.choice(["stripes", "stripes", "pinstripe", "plain"])
+    if kind == "stripes":
+        m = ((t % per) < per * rng.uniform(0.3, 0.6)).astype(np.float32)
+    elif kind == "pinstripe":
+        m = ((t % per) < 1.6).astype(np.float32)
+    else:
+        m = np.zeros((h, w), np.float32)
+    img = c1 * (1 - m[..., None]) + c2 * m[..., None]
+    la = rng.uniform(0, 2 * math.pi)
+    shade = 0.9 + 0.25 * (folds - 0.5) + 60 * (gx * math.cos(la) + gy * math.sin(la))
+    return np.clip(img * np.clip(shade, 0.5, 1.3)[..., None], 0, 1)
+
+
+def _bg_terrazzo(g, rng, w, h):
+    base = _jit(rng, rng.choice([(232, 226, 214), (210, 210, 205), (190, 175, 160), (60, 62, 66)]), 8)
+    im = Image.new("RGB", (w, h), base)
+    d = ImageDraw.Draw(im)
+    pal = [_jit(rng, c, 15) for c in rng.sample([(200, 80, 60), (40, 40, 45), (230, 180, 90), (90, 130, 120),
+                                                 (150, 150, 150), (250, 250, 245), (120, 80, 60)], 4)]
+    sz = rng.uniform(0.004, 0.015) * max(w, h)
+    for _ in range(int(w * h / (sz * sz * 12))):
+        x, y, r = rng.uniform(0, w), rng.uniform(0, h), sz * rng.uniform(0.4, 1.6)
+        d.polygon([(x + r * math.cos(k * 2.1 + rng.uniform(0, 1)), y + r * math.sin(k * 2.1 + rng.uniform(0, 1)))
+                   for k in range(3)], fill=rng.choice(pal))
+    a = np.asarray(im, np.float32) / 255
+    return a * (0.92 + 0.12 * _fractal(g, h, w, max(w, h) / 3, 2))[..., None]
+
+
+def _bg_metal(g, rng, w, h):
+    base = np.array(_jit(rng, rng.choice([(180, 182, 188), (120, 122, 128), (60, 62, 66), (210, 205, 195)]), 8),
+                    np.float32) / 255
+    yy, xx = _grid(h, w)
+    brushed = _aniso(g, h, w, 1.0, rng.uniform(20, 60))
+    img = base[None, None, :] * (0.9 + 0.12 * (brushed - 0.5) + 0.2 * (xx / w - 0.5) * rng.uniform(-1, 1))[..., None]
+    if rng.random() < 0.75:   # perforated
+        p = rng.uniform(0.025, 0.06) * max(w, h)
+        ox = np.where((np.floor(yy / p) % 2) == 1, p / 2, 0) if rng.random() < 0.6 else 0
+        dx, dy = ((xx + ox) % p) - p / 2, (yy % p) - p / 2
+        r = p * rng.uniform(0.18, 0.35)
+        hole = np.clip((r - np.hypot(dx, dy)) * 1.5, 0, 1)[..., None]
+        rim = np.clip(1 - np.abs(np.hypot(dx, dy + 0.8) - r) * 1.2, 0, 1)[..., None] * 0.3
+        img = img * (1 - hole) + 0.05 * hole + rim * 0.5
+    return np.clip(img, 0, 1)
+
+
+def _bg_gravel(g, rng, w, h):
+    base = _jit(rng, rng.choice([(120, 115, 105), (160, 150, 135), (90, 90, 92), (180, 170, 150)]), 10)
+    alt = rng.choice([(150, 120, 90), (200, 195, 185), (70, 72, 78), (170, 150, 120)])
+    im = Image.new("RGB", (w, h), _scale(base, 0.45))
+    d = ImageDraw.Draw(im)
+    sz = rng.uniform(0.012, 0.03) * max(w, h)
+    n = int(w * h / (sz * sz * 1.4))
+    for _ in range(n):
+        x, y = rng.uniform(-sz, w + sz), rng.uniform(-sz, h + sz)
+        rx, ry = sz * rng.uniform(0.5, 1.2), sz * rng.uniform(0.4, 0.9)
+        c = _jit(rng, _scale(_mix(base, alt, rng.random() * 0.6), rng.uniform(0.6, 1.35)), 5)
+        d.ellipse([x - rx, y - ry, x + rx, y + ry], fill=_scale(c, 0.7))
+        d.ellipse([x - rx * 0.9, y - ry * 0.95, x + rx * 0.7, y + ry * 0.6], fill=c)
+        d.ellipse([x - rx * 0.5, y - ry * 0.6, x, y - ry * 0.1], fill=_mix(c, (255, 255, 255), 0.25))
+    a = np.asarray(im.filter(ImageFilter.GaussianBlur(0.6)), np.float32) / 255
+    return a * (0.9 + 0.2 * _fractal(g, h, w, max(w, h) / 3, 2))[..., None]
+
+
+def _bg_asphalt(g, rng, w, h):
+    base = np.array(_jit(rng, rng.choice([(70, 70, 72), (95, 94, 92), (50, 50, 54), (120, 118, 112)]), 8),
+                    np.float32) / 255
+    fine = g.random((h, w), dtype=np.float32)
+    sp = _smooth(g, h, w, 1.5)
+    t = 0.85 + 0.2 * (sp - 0.5) + 0.15 * (fine - 0.5) + 0.2 * (_fractal(g, h, w, max(w, h) / 3, 3) - 0.5)
+    t = t + 0.5 * np.clip((sp - 0.8) * 5, 0, 1)
+    img = base[None, None, :] * t[..., None]
+    im = _arr_img(np.clip(img, 0, 1))
+    d = ImageDraw.Draw(im)
+    if rng.random() < 0.5:   # painted road / parking marking
+        col = rng.choice([(235, 235, 225), (230, 190, 40)])
+        x = rng.uniform(0.1, 0.9) * w
+        ww = rng.uniform(0.03, 0.08) * w
+        sk = rng.uniform(-0.3, 0.3) * h
+        d.polygon([(x, 0), (x + ww, 0), (x + ww + sk, h), (x + sk, h)], fill=col)
+    if rng.random() < 0.6:   # cracks / tar seams
+        for _ in range(rng.randint(1, 3)):
+            p0 = (rng.uniform(0, w), rng.uniform(0, h))
+            p1 = (rng.uniform(0, w), rng.uniform(0, h))
+            d.line(_jagged(p0, p1, rng, 14, 0.06), fill=(20, 20, 22), width=rng.randint(1, 3))
+    a = np.asarray(im, np.float32) / 255
+    return a * (0.88 + 0.24 * fine[..., None] * 0.5)
+
+
+def _bg_brick(g, rng, w, h):
+    vert = rng.random() < 0.4
+    if vert:
+        w, h = h, w
+    base = np.array(_jit(rng, rng.choice([(160, 70, 50), (180, 110, 80), (130, 60, 45), (190, 160, 120),
+                                             (110, 100, 95)]), 12), np.float32) / 255
+    mortar = np.array(_jit(rng, (175, 170, 160), 20), np.float32) / 255
+    yy, xx = _grid(h, w)
+    bh = rng.uniform(0.05, 0.12) * max(w, h)
+    bw = bh * rng.uniform(1.8, 2.6)
+    row = np.floor(yy / bh)
+    off = np.where(row % 2 == 1, bw / 2, 0)
+    col = np.floor((xx + off) / bw)
+    tone = 0.8 + 0.3 * _hash01(row, col)
+    mw = max(1.2, bh * 0.08)
+    m = (((yy % bh) < mw) | (((xx + off) % bw) < mw)).astype(np.float32)[..., None]
+    tex = 0.9 + 0.2 * _fractal(g, h, w, bh / 2, 3) + 0.08 * (g.random((h, w), dtype=np.float32) - 0.5)
+    img = base * (tone * tex)[..., None]
+    img = img * (1 - m) + mortar * tex[..., None] * m
+    return img.transpose(1, 0, 2) if vert else img
+
+
+def _bg_leaves(g, rng, w, h):
+    ground = _jit(rng, rng.choice([(70, 55, 40), (90, 80, 60), (60, 70, 45), (110, 105, 95)]), 10)
+    a = np.asarray(ground, np.float32)[None, None, :] / 255 * (0.8 + 0.4 * _fractal(g, h, w, max(w, h) / 5, 3))[..., None]
+    im = _arr_img(np.clip(a, 0, 1))
+    d = ImageDraw.Draw(im)
+    cols = [(200, 90, 30), (220, 160, 40), (160, 50, 30), (120, 80, 40), (180, 120, 50), (110, 120, 40)]
+    sz = rng.uniform(0.03, 0.07) * max(w, h)
+    for _ in range(int(w * h / (sz * sz * rng.uniform(0.5, 1.5)))):
+        x, y, L = rng.uniform(-sz, w + sz), rng.uniform(-sz, h + sz), sz * rng.uniform(0.6, 1.4)
+        t = rng.uniform(0, 2 * math.pi)
+        ca, sa = math.cos(t), math.sin(t)
+        wd = L * rng.uniform(0.3, 0.55)
+        pts = []
+        for k in range(12):
+            s = k / 11
+            off = wd * math.sin(math.pi * s) ** 0.8
+            pts.append((s - 0.5, off))
+        pts = pts + [(p[0], -p[1]) for p in pts[::-1]]
+        poly = [(x + (u * L) * ca - v * sa, y + (u * L) * sa + v * ca) for u, v in pts]
+        c = _jit(rng, rng.choice(cols), 20)
+        d.polygon(poly, fill=c)
+        d.line([(x - 0.5 * L * ca, y - 0.5 * L * sa), (x + 0.7 * L * ca, y + 0.7 * L * sa)], fill=_scale(c, 0.6),
+               width=1)
+    return np.asarray(im, np.float32) / 255
+
+
+def _bg_flagstone(g, rng, w, h):
+    base = _jit(rng, rng.choice([(150, 140, 125), (120, 120, 118), (175, 160, 130), (130, 110, 100)]), 10)
+    gap = np.array(_jit(rng, rng.choice([(60, 55, 45), (70, 90, 50), (170, 165, 150)]), 10), np.float32) / 255
+    s = 0.35
+    sw_, sh_ = max(8, int(w * s)), max(8, int(h * s))
+    yy, xx = _grid(sh_, sw_)
+    n = rng.randint(10, 30)
+    pts = [(rng.uniform(-0.1, 1.1) * sw_, rng.uniform(-0.1, 1.1) * sh_) for _ in range(n)]
+    dd = np.stack([np.hypot(xx - px, yy - py) for px, py in pts])
+    dd += (_smooth(g, sh_, sw_, 6)[None] - 0.5) * 6
+    srt = np.sort(dd, axis=0)
+    edge = np.clip((srt[1] - srt[0]) / 2.2, 0, 1)
+    lab = np.argmin(dd, axis=0)
+    tone = np.array([rng.uniform(0.8, 1.15) for _ in range(n)], np.float32)[lab]
+    edge = np.asarray(Image.fromarray(_u8(edge)).resize((w, h), Image.Resampling.BILINEAR), np.float32) / 255
+    tone = np.asarray(Image.fromarray(_u8(tone / 1.2)).resize((w, h), Image.Resampling.NEAREST), np.float32) / 255 * 1.2
+    tex = 0.85 + 0.25 * _fractal(g, h, w, max(w, h) / 8, 4) + 0.06 * (g.random((h, w), dtype=np.float32) - 0.5)
+    img = np.asarray(base, np.float32)[None, None, :] / 255 * (tone * tex)[..., None]
+    e = edge[..., None]
+    return img * e + gap * (1 - e)
+
+
+def _bg_sand(g, rng, w, h):
+    base = np.array(_jit(rng, rng.choice([(215, 195, 150), (190, 170, 130), (225, 215, 190), (160, 140, 110)]), 8),
+                    np.float32) / 255
+    yy, xx = _grid(h, w)
+    a = rng.uniform(0, math.pi)
+    warp = _fractal(g, h, w, max(w, h) / 3, 2) * rng.uniform(10, 30)
+    rip = np.sin((xx * math.cos(a) + yy * math.sin(a) + warp) * rng.uniform(0.15, 0.4))
+    fine = g.random((h, w), dtype=np.float32)
+    t = 0.92 + 0.07 * rip * rng.uniform(0.3, 1.0) + 0.12 * (fine - 0.5) + 0.1 * (_smooth(g, h, w, 20) - 0.5)
+    img = base[None, None, :] * t[..., None]
+    dark = (fine > 0.985)[..., None] * 0.5
+    return img * (1 - dark)
+
+
+_BG_FUNCS.update({"parquet": _bg_parquet, "rug": _bg_rug, "linoleum": _bg_linoleum, "bedsheet": _bg_bedsheet,
+                  "terrazzo": _bg_terrazzo, "metal": _bg_metal, "gravel": _bg_gravel, "asphalt": _bg_asphalt,
+                  "brick": _bg_brick, "leaves": _bg_leaves, "flagstone": _bg_flagstone, "sand": _bg_sand})
+_FLOOR_BGS = {"indoor_floor": ["parquet", "rug", "linoleum", "bedsheet", "terrazzo", "metal"],
+              "outdoor_ground": ["gravel", "asphalt", "brick", "leaves", "flagstone", "sand"]}
+
+# ============================================================================================ photographed devices
+# Train-split error screens that are photos of household devices showing a fault: an appliance control panel with
+# a seven-segment display, a car instrument cluster, a card-payment terminal and a kiosk / ATM / self-checkout.
+_SEG = {"0": "abcdef", "1": "bc", "2": "abdeg", "3": "abcdg", "4": "bcfg", "5": "acdfg", "6": "acdefg", "7": "abc",
+        "8": "abcdefg", "9": "abcdfg", "E": "adefg", "r": "eg", "F": "aefg", "H": "bcefg", "L": "def", "P": "abefg",
+        "C": "adef", "d": "bcdeg", "b": "cdefg", "-": "g", "n": "ceg", "o": "cdeg", "U": "bcdef", "t": "defg",
+        "A": "abcefg", " ": ""}
+
+
+def _seven_seg(d: ImageDraw.ImageDraw, x, y, ch_h, text: str, on, off=None, skew: float = 0.12) -> float:
+    """Draw `text` as seven-segment digits (top-left at x, y, digit height ch_h); returns the end x."""
+    cw, t = ch_h * 0.5, ch_h * 0.11
+
+    def seg(p0, p1):
+        (ax, ay), (bx, by) = p0, p1
+        if ax == bx:
+            pts = [(ax, ay + t * 0.6), (ax + t / 2, ay + t * 1.1), (ax + t / 2, by - t * 1.1), (ax, by - t * 0.6),
+                   (ax - t / 2, by - t * 1.1), (ax - t / 2, ay + t * 1.1)]
+        else:
+            pts = [(ax + t * 0.6, ay), (ax + t * 1.1, ay - t / 2), (bx - t * 1.1, ay - t / 2), (bx - t * 0.6, ay),
+                   (bx - t * 1.1, ay + t / 2), (ax + t * 1.1, ay + t / 2)]
+        return pts
+    for chh in text:
+        if chh in ".:":
+            r = t * 0.6
+            if chh == ".":
+                d.ellipse([x - r, y + ch_h - r, x + r, y + ch_h + r], fill=on)
+            else:
+                for yy in (y + ch_h * 0.3, y + ch_h * 0.7):
+                    d.ellipse([x - r, yy - r, x + r, yy + r], fill=on)
+            x += t * 2.5
+            continue
+        P = {"a": ((x, y), (x + cw, y)), "b": ((x + cw, y), (x + cw, y + ch_h / 2)),
+             "c": ((x + cw, y + ch_h / 2), (x + cw, y + ch_h)), "d": ((x, y + ch_h), (x + cw, y + ch_h)),
+             "e": ((x, y + ch_h / 2), (x, y + ch_h)), "f": ((x, y), (x, y + ch_h / 2)),
+             "g": ((x, y + ch_h / 2), (x + cw, y + ch_h / 2))}
+        lit = _SEG.get(chh, _SEG.get(chh.upper(), ""))
+        for s, (p0, p1) in P.items():
+            col = on if s in lit else off
+            if col is None:
+                continue
+            pts = [(px + (y + ch_h - py) * skew, py) for px, py in seg(p0, p1)]
+            d.polygon(pts, fill=col)
+        x += cw + ch_h * 0.32
+    return x
+
+
+_APPLIANCE_ERRORS = [("Drain fault", "E21"), ("Door not locked", "E4"), ("Water inlet fault", "F21"),
+                     ("Heating error", "Err 5"), ("Motor fault", "F43"), ("Unbalanced load", "UE"),
+                     ("Temperature sensor", "E05"), ("No water", "E1"), ("Overflow", "OE"), ("Pump blocked", "F02"),
+                     ("Fan error", "Er 7"), ("Control board", "E-10")]
+
+
+def _appliance_panel(rng, g):
+    title, code = rng.choice(_APPLIANCE_ERRORS)
+    kind = rng.choice(["washer", "oven", "dishwasher", "microwave", "aircon"])
+    W, H = 900, int(900 * rng.uniform(0.38, 0.6))
+    P = _Painter(W, H, g)
+    body = _jit(rng, rng.choice([(238, 238, 236), (200, 202, 206), (30, 30, 34), (170, 172, 178), (245, 242, 235)]), 5)
+    P.rrect([0, 0, W, H], H * 0.05, body, shade=sh_lin(0, 0, 0, H, 1.08, 0.85), edge=(0.25, 5),
+            tex=0.05 if _lum(body) > 100 else 0.1)
+    if _lum(body) > 150 and rng.random() < 0.5:   # brushed steel strip
+        P.rrect([0, H * 0.62, W, H], 0, (190, 192, 198), on=True,
+                shade=lambda xx, yy: 0.9 + 0.15 * np.sin(xx * 0.05) ** 2)
+    ink = (70, 70, 74) if _lum(body) > 120 else (200, 200, 205)
+    lf = _font(rng.choice(["sans", "sans_cond", "lsans"]), H * 0.055)
+    # display window
+    dw, dh = W * rng.uniform(0.22, 0.3), H * rng.uniform(0.26, 0.36)
+    dx0 = W * rng.uniform(0.38, 0.5)
+    dy0 = H * 0.16
+    P.rrect([dx0 - 6, dy0 - 6, dx0 + dw + 6, dy0 + dh + 6], 8, _scale(body, 0.5))
+    disp = Image.new("RGB", (int(dw), int(dh)), rng.choice([(10, 10, 12), (18, 14, 10), (5, 12, 20)]))
+    dd = ImageDraw.Draw(disp)
+    on = rng.choice([(255, 60, 40), (60, 255, 120), (80, 200, 255), (255, 170, 40), (240, 240, 255)])
+    off = _mix(on, (10, 10, 12), 0.9)
+    chh = dh * 0.62
+    tw = sum((chh * 0.82 if c not in ".: " else chh * 0.3) for c in code)
+    _seven_seg(dd, max(4, (dw - tw) / 2), (dh - chh) / 2, chh, code, on, off)
+    if rng.random() < 0.6:   # small status icons on the display
+        for k in range(rng.randint(1, 3)):
+            dd.rectangle([dw * 0.06 + k * dw * 0.1, dh * 0.82, dw * 0.12 + k * dw * 0.1, dh * 0.92],
+                         fill=on if k == 0 else off)
+    disp = disp.filter(ImageFilter.GaussianBlur(0.6))
+    glow = disp.filter(ImageFilter.GaussianBlur(4))
+    disp = ImageChops.lighter(disp, glow)
+    m = P.mask(lambda d: d.rectangle([dx0, dy0, dx0 + dw, dy0 + dh], fill=255))
+    P.image_in(disp, (dx0, dy0, dx0 + dw, dy0 + dh), m)
+    P.poly([(dx0, dy0), (dx0 + dw * 0.4, dy0), (dx0 + dw * 0.15, dy0 + dh), (dx0, dy0 + dh)], (255, 255, 255),
+           opacity=0.08)
+    # rotary dial with programme labels (washers, ovens) or a row of buttons
+    if kind in ("washer", "oven", "dishwasher") and rng.random() < 0.8:
+        kx, ky, kr = W * rng.uniform(0.14, 0.22), H * 0.45, H * rng.uniform(0.2, 0.27)
+        progs = rng.sample(["Cotton", "Eco", "Quick", "Wool", "Synth", "Rinse", "Spin", "Mix", "Delicate", "Intense",
+                            "Grill", "Fan", "Defrost", "Pizza", "Auto", "Glass", "60°", "40°", "90°"], 8)
+        for i, lab in enumerate(progs):
+            a = math.pi * (0.75 + 1.5 * i / 7)
+            tx, ty = kx + math.cos(a) * kr * 1.5, ky + math.sin(a) * kr * 1.5
+            P.text((tx, ty), lab, _font("sans_cond", H * 0.042), ink, anchor="mm")
+            P.line([(kx + math.cos(a) * kr * 1.08, ky + math.sin(a) * kr * 1.08),
+                    (kx + math.cos(a) * kr * 1.2, ky + math.sin(a) * kr * 1.2)], 2, ink)
+        P.ellipse([kx - kr, ky - kr, kx + kr, ky + kr], _scale(body, 0.9), shade=sh_sphere(kx, ky, kr, lo=0.6),
+                  edge=(0.35, 4))
+        P.ellipse([kx - kr * 0.78, ky - kr * 0.78, kx + kr * 0.78, ky + kr * 0.78], _scale(body, 1.02),
+                  shade=sh_lin(kx - kr, ky - kr, kx + kr, ky + kr, 1.1, 0.8))
+        a = rng.uniform(0, 2 * math.pi)
+        P.line([(kx + math.cos(a) * kr * 0.2, ky + math.sin(a) * kr * 0.2),
+                (kx + math.cos(a) * kr * 0.7, ky + math.sin(a) * kr * 0.7)], kr * 0.08, rng.choice([(220, 40, 40), ink]))
+        bx0 = dx0 + dw + W * 0.05
+    else:
+        bx0 = dx0 + dw + W * 0.05
+        for i in range(rng.randint(2, 4)):
+            cx, cy = W * 0.06 + i * W * 0.085, H * 0.33
+            P.rrect([cx - W * 0.03, cy - H * 0.08, cx + W * 0.03, cy + H * 0.08], 6, _scale(body, 0.92),
+                    edge=(0.3, 2), shade=sh_lin(0, cy - H * 0.08, 0, cy + H * 0.08, 1.1, 0.85))
+            P.text((cx, cy + H * 0.15), rng.choice(["Temp", "Timer", "Mode", "Fan", "Power", "Lock", "Start"]),
+                   _font("sans_cond", H * 0.045), ink, anchor="mm")
+    # buttons with labels and LEDs to the right of the display
+    labs = rng.sample(["Start/Pause", "Temp", "Spin", "Delay", "Options", "Child lock", "Steam", "Half load",
+                       "Power", "Cancel"], rng.randint(2, 4))
+    nb = len(labs)
+    span = (W * 0.97 - bx0) / max(1, nb)
+    for i, lab in enumerate(labs):
+        cx, cy = bx0 + span * (i + 0.5), H * 0.38
+        r = min(span * 0.28, H * 0.09)
+        if rng.random() < 0.5:
+            P.ellipse([cx - r, cy - r, cx + r, cy + r], _scale(body, 0.88), shade=sh_sphere(cx, cy, r, lo=0.7),
+                      edge=(0.3, 2))
+        else:
+            P.rrect([cx - r * 1.3, cy - r * 0.7, cx + r * 1.3, cy + r * 0.7], r * 0.3, _scale(body, 0.9),
+                    edge=(0.3, 2))
+        P.text((cx, cy + r + H * 0.06), lab, _font("sans_cond", H * 0.04), ink, anchor="mm")
+        if rng.random() < 0.5:
+            led = (255, 40, 30) if i == 0 and rng.random() < 0.6 else rng.choice([(40, 255, 80), (255, 170, 30)])
+            P.ellipse([cx - 5, cy - r - 18, cx + 5, cy - r - 8], led)
+            P.ellipse([cx - 12, cy - r - 25, cx + 12, cy - r - 1], led, opacity=0.35, blur=5)
+    P.text((W * 0.04, H * 0.88), rng.choice(["WashPro 8kg", "CleanMax", "ThermoChef", "AquaLux 7", "BrightWave",
+                                            "CoolBreeze"]), _font("sans_bold", H * 0.06), ink, anchor="ls")
+    if kind == "washer" and rng.random() < 0.6:   # the top of the door below the panel
+        out = Image.new("RGBA", (W, int(H * 1.7)), (0, 0, 0, 0))
+        Q = _Painter(W, int(H * 1.7), g)
+        Q.rrect([0, 0, W, H * 1.7], H * 0.05, _scale(body, 0.97), shade=sh_lin(0, 0, 0, H * 1.7, 1.0, 0.8))
+        dr = W * 0.32
+        dcx, dcy = W * 0.5, H * 1.0 + dr
+        Q.ellipse([dcx - dr, dcy - dr, dcx + dr, dcy + dr], (150, 152, 160), shade=sh_sphere(dcx, dcy, dr, lo=0.6),
+                  edge=(0.3, 4))
+        Q.ellipse([dcx - dr * 0.78, dcy - dr * 0.78, dcx + dr * 0.78, dcy + dr * 0.78], (40, 45, 55),
+                  shade=sh_sphere(dcx, dcy, dr * 0.78, lo=0.5, hi=1.3))
+        out = Q.image()
+        out.alpha_composite(P.image(), (0, 0))
+        return out, {"error_code": code, "title": title, "device": kind}
+    return P.image(), {"error_code": code, "title": title, "device": kind}
+
+
+_CAR_WARNINGS = [("Engine fault - visit workshop", "P0301"), ("Check engine", "P0420"), ("Tyre pressure low", "TPMS"),
+                 ("Brake system fault", "C1201"), ("Battery charging fault", "B1325"), ("Airbag fault", "B0012"),
+                 ("Oil pressure low", "P0520"), ("Transmission fault", "P0700")]
+
+
+def _car_dashboard(rng, g, W, H):
+    """An instrument cluster photographed from the driver's seat (an RGB frame)."""
+    title, code = rng.choice(_CAR_WARNINGS)
+    img = Image.new("RGB", (W, H), _jit(rng, (14, 14, 16), 4))
+    d = ImageDraw.Draw(img, "RGBA")
+    # cluster hood
+    d.rounded_rectangle([W * 0.02, H * 0.08, W * 0.98, H * 0.98], radius=H * 0.2, fill=_jit(rng, (22, 22, 25), 4))
+    d.rounded_rectangle([W * 0.05, H * 0.14, W * 0.95, H * 0.94], radius=H * 0.18, fill=(6, 6, 8))
+    acc = rng.choice([(255, 255, 255), (120, 200, 255), (255, 140, 40), (255, 60, 60)])
+    for gi, (gx, lab, mx) in enumerate(((W * 0.22, "km/h", 260), (W * 0.78, "x1000 rpm", 8))):
+        gy, gr = H * 0.52, min(W * 0.17, H * 0.38)
+        d.ellipse([gx - gr, gy - gr, gx + gr, gy + gr], outline=(60, 60, 66, 255), width=3)
+        n = 13 if mx == 260 else 9
+        for i in range(n):
+            a = math.radians(135 + 270 * i / (n - 1))
+            d.line([gx + math.cos(a) * gr * 0.82, gy + math.sin(a) * gr * 0.82, gx + math.cos(a) * gr * 0.95,
+                    gy + math.sin(a) * gr * 0.95], fill=acc, width=3)
+            v = int(mx * i / (n - 1))
+            d.text((gx + math.cos(a) * gr * 0.66, gy + math.sin(a) * gr * 0.66), str(v),
+                   font=_font("sans_cond", gr * 0.11), fill=(220, 220, 225), anchor="mm")
+        a = math.radians(135 + 270 * rng.uniform(0.0, 0.25))
+        d.line([gx, gy, gx + math.cos(a) * gr * 0.85, gy + math.sin(a) * gr * 0.85], fill=(255, 60, 30), width=5)
+        d.ellipse([gx - gr * 0.08, gy - gr * 0.08, gx + gr * 0.08, gy + gr * 0.08], fill=(40, 40, 44))
+        d.text((gx, gy + gr * 0.35), lab, font=_font("sans", gr * 0.09), fill=(180, 180, 185), anchor="mm")
+    # centre display with the warning
+    cx0, cy0, cx1, cy1 = W * 0.4, H * 0.22, W * 0.6, H * 0.8
+    d.rounded_rectangle([cx0, cy0, cx1, cy1], radius=10, fill=_jit(rng, (20, 24, 32), 6))
+    tri = [((cx0 + cx1) / 2, cy0 + (cy1 - cy0) * 0.1), ((cx0 + cx1) / 2 - (cx1 - cx0) * 0.22, cy0 + (cy1 - cy0) * 0.38),
+           ((cx0 + cx1) / 2 + (cx1 - cx0) * 0.22, cy0 + (cy1 - cy0) * 0.38)]
+    wc = rng.choice([(255, 190, 0), (255, 60, 40)])
+    d.polygon(tri, fill=wc)
+    d.text(((cx0 + cx1) / 2, cy0 + (cy1 - cy0) * 0.29), "!", font=_font("sans_bold", (cy1 - cy0) * 0.16),
+           fill=(0, 0, 0), anchor="mm")
+    f = _font("sans_cond_bold", (cx1 - cx0) * 0.085)
+    lines = _wrap(d, title, f, (cx1 - cx0) * 0.9)
+    for i, ln in enumerate(lines[:3]):
+        d.text(((cx0 + cx1) / 2, cy0 + (cy1 - cy0) * (0.5 + 0.11 * i)), ln, font=f, fill=(240, 240, 240), anchor="mm")
+    d.text(((cx0 + cx1) / 2, cy0 + (cy1 - cy0) * 0.86), code, font=_font("mono_bold", (cx1 - cx0) * 0.1),
+           fill=wc, anchor="mm")
+    # warning lamps along the bottom
+    for i in range(rng.randint(3, 6)):
+        x = W * (0.3 + 0.08 * i)
+        y = H * 0.86
+        col = rng.choice([(255, 170, 0), (255, 40, 30), (40, 220, 80), (60, 140, 255)])
+        shape = rng.choice(["engine", "battery", "circle", "oil"])
+        s = H * 0.03
+        if shape == "engine":
+            d.rectangle([x - s, y - s * 0.6, x + s, y + s * 0.6], outline=col, width=3)
+            d.rectangle([x - s * 0.4, y - s, x + s * 0.3, y - s * 0.6], fill=col)
+        elif shape == "battery":
+            d.rectangle([x - s, y - s * 0.6, x + s, y + s * 0.6], fill=col)
+            d.text((x, y), "- +", font=_font("sans_bold", s * 0.8), fill=(0, 0, 0), anchor="mm")
+        elif shape == "circle":
+            d.ellipse([x - s, y - s, x + s, y + s], outline=col, width=3)
+            d.text((x, y), rng.choice(["!", "P", "ABS"]), font=_font("sans_bold", s * 0.7), fill=col, anchor="mm")
+        else:
+            d.polygon([(x - s, y + s * 0.5), (x + s * 0.6, y + s * 0.5), (x + s, y - s * 0.3), (x - s * 0.4, y - s * 0.3)],
+                      fill=col)
+    img = ImageChops.lighter(img, img.filter(ImageFilter.GaussianBlur(3)))
+    # steering wheel rim in the foreground
+    if rng.random() < 0.7:
+        d = ImageDraw.Draw(img, "RGBA")
+        rr = W * rng.uniform(0.55, 0.75)
+        cx, cy = W * rng.uniform(0.4, 0.6), H + rr * rng.uniform(0.45, 0.7)
+        d.ellipse([cx - rr, cy - rr, cx + rr, cy + rr], outline=_jit(rng, (25, 25, 27), 4) + (255,),
+                  width=int(H * 0.09))
+        d.arc([cx - rr, cy - rr, cx + rr, cy + rr], 200, 340, fill=(70, 70, 75, 120), width=int(H * 0.02))
+    return img, {"error_code": code, "title": title}
+
+
+_TERMINAL_ERRORS = [("DECLINED", "05"), ("CARD ERROR", "E-12"), ("NOT AUTHORISED", "51"), ("COMMS FAILURE", "E-91"),
+                    ("PIN BLOCKED", "75"), ("TRANSACTION VOID", "E-06"), ("CARD READ ERROR", "R-03")]
+
+
+def _card_terminal(rng, g):
+    title, code = rng.choice(_TERMINAL_ERRORS)
+    W, H = 420, int(420 * rng.uniform(1.7, 2.0))
+    P = _Painter(W, H, g)
+    body = _jit(rng, rng.choice([(30, 30, 34), (45, 45, 50), (230, 230, 228), (20, 30, 50)]), 5)
+    P.rrect([0, 0, W, H], W * 0.12, body, shade=sh_cyl(0, W, -0.3, 0.7, 1.1), edge=(0.35, 6))
+    sx0, sy0, sx1, sy1 = W * 0.1, H * 0.06, W * 0.9, H * 0.4
+    P.rrect([sx0 - 5, sy0 - 5, sx1 + 5, sy1 + 5], 8, (10, 10, 12))
+    scr = Image.new("RGB", (int(sx1 - sx0), int(sy1 - sy0)), rng.choice([(245, 245, 240), (200, 225, 235),
+                                                                         (20, 60, 130), (235, 240, 220)]))
+    sd = ImageDraw.Draw(scr)
+    fg = (20, 20, 20) if _lum(scr.getpixel((0, 0))) > 120 else (255, 255, 255)
+    sw_, sh_ = scr.size
+    sd.rectangle([0, 0, sw_, sh_ * 0.14], fill=rng.choice([(200, 30, 30), (30, 80, 160), (40, 40, 40)]))
+    sd.text((sw_ * 0.05, sh_ * 0.07), rng.choice(["SALE", "PAYMENT", "PURCHASE"]), font=_font("sans_bold", sh_ * 0.08),
+            fill=(255, 255, 255), anchor="lm")
+    sd.text((sw_ / 2, sh_ * 0.35), title, font=_font("sans_bold", min(sh_ * 0.13, sw_ / max(6, len(title)) * 1.5)),
+            fill=(200, 20, 20) if fg[0] < 100 else (255, 200, 60), anchor="mm")
+    sd.text((sw_ / 2, sh_ * 0.56), f"Code {code}", font=_font("mono_bold", sh_ * 0.11), fill=fg, anchor="mm")
+    sd.text((sw_ / 2, sh_ * 0.78), rng.choice(["REMOVE CARD", "TRY AGAIN", "CONTACT BANK", "INSERT CARD"]),
+            font=_font("sans", sh_ * 0.08), fill=fg, anchor="mm")
+    m = P.mask(lambda d: d.rectangle([sx0, sy0, sx1, sy1], fill=255))
+    P.image_in(scr, (sx0, sy0, sx1, sy1), m)
+    P.poly([(sx0, sy0), (sx0 + (sx1 - sx0) * 0.5, sy0), (sx0 + (sx1 - sx0) * 0.25, sy1), (sx0, sy1)],
+           (255, 255, 255), opacity=0.12)
+    keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]
+    kw_, kh_ = W * 0.22, H * 0.065
+    kc = _jit(rng, rng.choice([(70, 70, 76), (200, 200, 205), (240, 240, 240)]), 5)
+    for i, k in enumerate(keys):
+        cx, cy = W * (0.22 + 0.28 * (i % 3)), H * (0.48 + 0.085 * (i // 3))
+        P.rrect([cx - kw_ / 2, cy - kh_ / 2, cx + kw_ / 2, cy + kh_ / 2], kh_ * 0.3, kc, edge=(0.3, 2),
+                shade=sh_lin(0, cy - kh_ / 2, 0, cy + kh_ / 2, 1.15, 0.8))
+        P.text((cx, cy), k, _font("sans_bold", kh_ * 0.55), (255, 255, 255) if _lum(kc) < 120 else (20, 20, 20),
+               anchor="mm")
+    for i, col in enumerate([(210, 40, 40), (240, 200, 30), (40, 170, 70)]):
+        cx, cy = W * (0.22 + 0.28 * i), H * 0.84
+        P.rrect([cx - kw_ / 2, cy - kh_ / 2, cx + kw_ / 2, cy + kh_ / 2], kh_ * 0.3, col, edge=(0.3, 2),
+                shade=sh_lin(0, cy - kh_ / 2, 0, cy + kh_ / 2, 1.15, 0.8))
+    P.rrect([W * 0.2, H * 0.93, W * 0.8, H * 0.955], 3, (5, 5, 5))
+    return P.image(), {"error_code": code, "title": title}
+
+
+_KIOSK_ERRORS = [("Unexpected item in bagging area", "Please wait for assistance", "E-301"),
+                 ("Transaction cannot be completed", "Your card has not been charged", "0x0045"),
+                 ("Out of service", "Sorry for any inconvenience", "E-17"),
+                 ("Ticket could not be printed", "Please contact staff", "TKT-04"),
+                 ("Cash dispenser fault", "Please use another machine", "E-220"),
+                 ("Card could not be read", "Please try again", "E-035")]
+
+
+def _kiosk_screen(rng, g):
+    """An ATM / self-checkout / ticket machine: a screen set in a housing, with a slot and keypad."""
+    title, sub, code = rng.choice(_KIOSK_ERRORS)
+    W, H = 720, int(720 * rng.uniform(0.95, 1.25))
+    P = _Painter(W, H, g)
+    housing = _jit(rng, rng.choice([(170, 175, 180), (40, 42, 48), (200, 40, 40), (30, 80, 150), (225, 225, 220)]), 6)
+    P.rrect([0, 0, W, H], 20, housing, shade=sh_lin(0, 0, 0, H, 1.1, 0.8), edge=(0.3, 6), tex=0.06)
+    sx0, sy0, sx1, sy1 = W * 0.1, H * 0.07, W * 0.9, H * 0.58
+    P.rrect([sx0 - 12, sy0 - 12, sx1 + 12, sy1 + 12], 10, (15, 15, 18))
+    sw_, sh_ = int(sx1 - sx0), int(sy1 - sy0)
+    bgc = rng.choice([(20, 70, 150), (245, 245, 245), (0, 120, 90), (240, 120, 0), (30, 30, 35)])
+    scr = Image.new("RGB", (sw_, sh_), bgc)
+    sd = ImageDraw.Draw(scr)
+    fg = (20, 20, 20) if _lum(bgc) > 150 else (255, 255, 255)
+    sd.rectangle([0, 0, sw_, sh_ * 0.12], fill=_scale(bgc, 0.7) if _lum(bgc) > 60 else (60, 60, 70))
+    sd.text((sw_ * 0.04, sh_ * 0.06), rng.choice(["Northbridge Bank", "SelfScan", "RailTickets", "QuickPay"]),
+            font=_font("sans_bold", sh_ * 0.06), fill=(255, 255, 255), anchor="lm")
+    _icon(sd, sw_ / 2, sh_ * 0.3, sh_ * 0.09, rng.choice(["error", "warning"]))
+    f = _font("sans_bold", sh_ * 0.075)
+    for i, ln in enumerate(_wrap(sd, title, f, sw_ * 0.85)[:2]):
+        sd.text((sw_ / 2, sh_ * (0.5 + 0.1 * i)), ln, font=f, fill=fg, anchor="mm")
+    sd.text((sw_ / 2, sh_ * 0.73), sub, font=_font("sans", sh_ * 0.05), fill=fg, anchor="mm")
+    sd.text((sw_ / 2, sh_ * 0.86), f"Error {code}", font=_font("mono", sh_ * 0.05), fill=fg, anchor="mm")
+    m = P.mask(lambda d: d.rectangle([sx0, sy0, sx1, sy1], fill=255))
+    P.image_in(scr, (sx0, sy0, sx1, sy1), m)
+    gx = rng.uniform(0.2, 0.8) * (sx1 - sx0) + sx0
+    P.poly([(gx, sy0), (gx + W * 0.12, sy0), (gx - W * 0.05, sy1), (gx - W * 0.17, sy1)], (255, 255, 255),
+           opacity=rng.uniform(0.08, 0.2), blur=8)
+    # keypad, card slot, receipt slot
+    for i in range(12):
+        cx, cy = W * (0.18 + 0.1 * (i % 3)), H * (0.67 + 0.07 * (i // 3))
+        P.rrect([cx - W * 0.04, cy - H * 0.028, cx + W * 0.04, cy + H * 0.028], 5, (190, 190, 195), edge=(0.3, 2))
+        P.text((cx, cy), "123456789*0#"[i], _font("sans_bold", H * 0.03), (30, 30, 30), anchor="mm")
+    P.rrect([W * 0.58, H * 0.68, W * 0.86, H * 0.72], 4, (10, 10, 10))
+    P.rrect([W * 0.6, H * 0.69, W * 0.84, H * 0.705], 2, (60, 200, 90), opacity=0.7)
+    P.rrect([W * 0.58, H * 0.8, W * 0.86, H * 0.83], 4, (10, 10, 10))
+    return P.image(), {"error_code": code, "title": title}
+
+_DEVICE_FUNCS = {"appliance_panel": _appliance_panel, "car_dashboard": _car_dashboard, "card_terminal": _card_terminal,
+                 "kiosk_screen": _kiosk_screen}
+
+
+def _render_device_error(layout, rng, g):
+    """Photograph a device showing an error (train split only)."""
+    extra = {}
+    if layout == "car_dashboard":
+        size = _out_size(rng, 480, OUT_MAX, portrait=0.1, aspects=(4 / 3, 3 / 2, 16 / 9))
+        frame, printed = _car_dashboard(rng, g, 900, int(900 * rng.uniform(0.45, 0.6)))
+        img, _ = _shoot(frame.convert("RGBA"), "room", rng, g, size, ws=(0.8, 1.0), fill=(0.95, 1.25), rot=6,
+                        persp=0.1, crop=0.1, shadow=0.0, effects=rng.uniform(0.5, 1.0))
+    else:
+        obj, printed = _DEVICE_FUNCS[layout](rng, g)
+        if "device" in printed:
+            extra["device"] = printed.pop("device")
+        if layout == "appliance_panel":
+            size = _out_size(rng, 480, OUT_MAX, portrait=0.25)
+            img, _ = _shoot(obj, rng.choice(["counter", "room", "desk", "wood"]), rng, g, size, ws=(0.75, 1.0),
+                            fill=(0.7, 1.2), rot=12, persp=0.15, crop=0.15, shadow=0.3, effects=rng.uniform(0.5, 1.0))
+        elif layout == "card_terminal":
+            size = _out_size(rng, 480, OUT_MAX, portrait=0.7)
+            img, _ = _shoot(obj, rng.choice(["counter", "wood", "desk", "fabric"]), rng, g, size, ws=(0.75, 1.0),
+                            fill=(0.5, 0.95), rot=25, persp=0.15, crop=0.05, hand=rng.random() < 0.4,
+                            effects=rng.uniform(0.5, 1.0))
+        else:
+            size = _out_size(rng, 480, OUT_MAX, portrait=0.5)
+            img, _ = _shoot(obj, rng.choice(["room", "room", "brick", "metal"]), rng, g, size, ws=(0.75, 1.0),
+                            fill=(0.7, 1.1), rot=8, persp=0.18, crop=0.1, shadow=0.25, effects=rng.uniform(0.5, 1.0))
+    return img, {"layout": layout, "product": None, "printed": printed, "presentation": "device_photo", **extra}
+
+
+# ============================================================================================ more everyday scenes
+def _scene_houseplant(rng, g):
+    """A potted plant on a floor, shelf or windowsill."""
+    W, H = _out_size(rng, portrait=0.6)
+    S = 560
+    P = _Painter(S, S, g)
+    cx = S / 2
+    pot_top, pot_bot = S * rng.uniform(0.58, 0.66), S * 0.97
+    pw = S * rng.uniform(0.22, 0.32)
+    pot = _jit(rng, rng.choice([(190, 100, 60), (240, 240, 235), (40, 40, 44), (90, 130, 120), (200, 180, 150)]), 8)
+    kind = rng.choice(["leafy", "grass", "succulent", "monstera"])
+    green = _jit(rng, rng.choice([(50, 120, 50), (70, 140, 60), (40, 100, 60), (100, 150, 70)]), 12)
+    n = rng.randint(8, 18)
+    for i in range(n):
+        a = math.pi * (1.1 + 0.8 * rng.random())
+        L = S * rng.uniform(0.25, 0.55)
+        x0, y0 = cx + rng.uniform(-0.3, 0.3) * pw, pot_top
+        x1, y1 = x0 + math.cos(a) * L * 0.7, y0 + math.sin(a) * L
+        c = _jit(rng, green, 18)
+        if kind == "grass":
+            P.line(_spline([(x0, y0), ((x0 + x1) / 2 + rng.uniform(-20, 20), (y0 + y1) / 2), (x1, y1)], 6,
+                           closed=False), rng.uniform(3, 7), c, edge=(0.3, 1))
+            continue
+        P.line([(x0, y0), (x1, y1)], 3, _scale(c, 0.8))
+        lw_ = L * (0.25 if kind == "succulent" else 0.4)
+        ang = math.atan2(y1 - y0, x1 - x0)
+        ca, sa = math.cos(ang), math.sin(ang)
+        pts = []
+        for k in range(10):
+            s = k / 9
+            pts.append((s, lw_ * 0.5 * math.sin(math.pi * s) ** 0.7))
+        pts += [(p[0], -p[1]) for p in pts[::-1]]
+        ll = L * 0.45
+        poly = [(x1 + (u * ll) * ca - v * sa, y1 + (u * ll) * sa + v * ca) for u, v in pts]
+        P.poly(poly, c, edge=(0.3, 2), shade=sh_lin(x1, y1 - ll, x1, y1 + ll, 1.15, 0.8))
+        P.line([(x1, y1), (x1 + ca * ll, y1 + sa * ll)], 1.5, _mix(c, (230, 240, 200), 0.4), on=True)
+    P.poly([(cx - pw / 2, pot_top), (cx + pw / 2, pot_top), (cx + pw * 0.38, pot_bot), (cx - pw * 0.38, pot_bot)],
+           pot, shade=sh_cyl(cx - pw / 2, cx + pw / 2, rng.uniform(-0.6, 0.6)), edge=(0.3, 3))
+    P.rrect([cx - pw * 0.53, pot_top - S * 0.02, cx + pw * 0.53, pot_top + S * 0.03], 4, _scale(pot, 0.95),
+            shade=sh_cyl(cx - pw / 2, cx + pw / 2))
+    P.ellipse([cx - pw * 0.48, pot_top - S * 0.02, cx + pw * 0.48, pot_top + S * 0.015], (60, 40, 25), opacity=0.9)
+    obj = P.image()
+    obj = obj.crop(obj.getbbox())
+    bg = rng.choice(["room", "room", "wood", "desk", "parquet"])
+    img, _ = _shoot(obj, bg, rng, g, (W, H), ws=(0.6, 0.9), fill=(0.5, 0.9), rot=6, persp=0.08,
+                    effects=rng.uniform(0.4, 0.9), lift=0.3, crop=0.05)
+    return img, {}
+
+
+def _scene_street(rng, g):
+    """A street: sky, buildings with windows, road, parked cars and trees."""
+    W, H = _out_size(rng, portrait=0.3, aspects=(4 / 3, 3 / 2, 16 / 9))
+    w, h = 560, int(560 * H / W)
+    sky = _landscape_img(rng, g, w, h)
+    img = sky.copy()
+    d = ImageDraw.Draw(img)
+    hor = h * rng.uniform(0.55, 0.7)
+    x = -rng.uniform(0, 40)
+    while x < w:
+        bw = rng.uniform(0.12, 0.3) * w
+        bh = rng.uniform(0.25, 0.6) * h
+        col = _jit(rng, rng.choice([(180, 150, 120), (150, 80, 60), (200, 200, 195), (120, 120, 130), (220, 200, 160),
+                                    (90, 100, 110)]), 15)
+        d.rectangle([x, hor - bh, x + bw, hor], fill=col)
+        wc = rng.choice([(60, 80, 100), (40, 50, 60), (150, 180, 200)])
+        ww, wh = bw * 0.12, bh * 0.08
+        for yy in np.arange(hor - bh + wh, hor - wh * 2, wh * 2.2):
+            for xx in np.arange(x + ww, x + bw - ww, ww * 2):
+                d.rectangle([xx, yy, xx + ww, yy + wh], fill=_jit(rng, wc, 12))
+        if rng.random() < 0.4:
+            d.rectangle([x, hor - bh - h * 0.02, x + bw, hor - bh], fill=_scale(col, 0.7))
+        x += bw + rng.uniform(0, 8)
+    d.rectangle([0, hor, w, h], fill=_jit(rng, (80, 80, 84), 8))
+    d.rectangle([0, hor, w, hor + h * 0.04], fill=_jit(rng, (170, 165, 160), 10))
+    for k in range(6):
+        xx = w * (k / 6) + rng.uniform(0, 20)
+        d.rectangle([xx, hor + (h - hor) * 0.55, xx + w * 0.06, hor + (h - hor) * 0.6], fill=(230, 230, 225))
+    for _ in range(rng.randint(1, 4)):   # parked cars
+        cx_ = rng.uniform(0.05, 0.9) * w
+        cw = w * rng.uniform(0.12, 0.2)
+        cy_ = hor + (h - hor) * rng.uniform(0.1, 0.3)
+        ch = cw * 0.35
+        col = _jit(rng, rng.choice(_BODY_COLS), 15)
+        d.rounded_rectangle([cx_, cy_, cx_ + cw, cy_ + ch], radius=ch * 0.3, fill=col)
+        d.rounded_rectangle([cx_ + cw * 0.2, cy_ - ch * 0.45, cx_ + cw * 0.75, cy_ + 2], radius=ch * 0.3, fill=col)
+        d.rectangle([cx_ + cw * 0.27, cy_ - ch * 0.35, cx_ + cw * 0.68, cy_], fill=(60, 80, 100))
+        for wx in (0.2, 0.8):
+            d.ellipse([cx_ + cw * wx - ch * 0.3, cy_ + ch * 0.6, cx_ + cw * wx + ch * 0.3, cy_ + ch * 1.2],
+                      fill=(20, 20, 20))
+    for _ in range(rng.randint(0, 3)):   # street trees
+        tx = rng.uniform(0, w)
+        d.rectangle([tx - 3, hor - h * 0.15, tx + 3, hor + h * 0.02], fill=(70, 50, 30))
+        r = h * rng.uniform(0.06, 0.12)
+        d.ellipse([tx - r, hor - h * 0.15 - r * 1.5, tx + r, hor - h * 0.15 + r * 0.3], fill=_jit(rng, (60, 110, 50), 15))
+    img = img.filter(ImageFilter.GaussianBlur(0.7)).resize((W, H), Image.Resampling.BILINEAR)
+    return photo_effects(img, rng, strength=rng.uniform(0.3, 0.8)), {}
+
+
+def _scene_sky(rng, g):
+    """Sky and clouds, sometimes with a roofline, birds or a plane's contrail."""
+    W, H = _out_size(rng, portrait=0.4)
+    w, h = 400, int(400 * H / W)
+    mode = rng.choice(["blue", "blue", "sunset", "grey"])
+    top, bot = {"blue": ((40, 100, 200), (150, 200, 240)), "sunset": ((80, 60, 130), (250, 160, 90)),
+                "grey": ((120, 125, 135), (190, 192, 198))}[mode]
+    yy, xx = _grid(h, w)
+    t = (yy / h)[..., None]
+    sky = np.array(_jit(rng, top, 15), np.float32) / 255 * (1 - t) + np.array(_jit(rng, bot, 15), np.float32) / 255 * t
+    cl = _fractal(g, h, w, max(w, h) / rng.uniform(1.5, 4), 5, 0.55)
+    cov = rng.uniform(0.35, 0.65)
+    m = np.clip((cl - cov) * rng.uniform(3, 7), 0, 1)[..., None]
+    shade = (0.75 + 0.3 * _fractal(g, h, w, max(w, h) / 6, 3))[..., None]
+    ccol = np.array([1.0, 0.97, 0.93] if mode != "sunset" else [1.0, 0.8, 0.65], np.float32)
+    img = sky * (1 - m) + ccol * shade * m
+    im = _arr_img(np.clip(img, 0, 1))
+    d = ImageDraw.Draw(im)
+    r = rng.random()
+    if r < 0.3:   # roofline silhouette
+        y0 = h * rng.uniform(0.75, 0.9)
+        pts = [(0, h)]
+        x = 0
+        while x < w:
+            bw = rng.uniform(20, 80)
+            yy_ = y0 - rng.uniform(0, h * 0.15)
+            pts += [(x, yy_), (x + bw, yy_)]
+            x += bw
+        pts += [(w, h)]
+        d.polygon(pts, fill=_jit(rng, (30, 30, 35), 8))
+    elif r < 0.55:   # birds
+        for _ in range(rng.randint(3, 12)):
+            bx, by, s = rng.uniform(0, w), rng.uniform(0, h * 0.7), rng.uniform(3, 8)
+            d.line([(bx - s, by - s * 0.4), (bx, by), (bx + s, by - s * 0.4)], fill=(30, 30, 30), width=2)
+    elif r < 0.7:   # contrail
+        y0 = rng.uniform(0, h)
+        d.line([(0, y0), (w, y0 + rng.uniform(-h, h) * 0.5)], fill=(250, 250, 250), width=3)
+    im = im.resize((W, H), Image.Resampling.BILINEAR)
+    return photo_effects(im, rng, strength=rng.uniform(0.2, 0.6)), {}
+
+
+def _scene_kids_drawing(rng, g):
+    """A child's crayon drawing (house, sun, people, tree) on paper, photographed."""
+    pw, ph = 560, int(560 * rng.choice([0.71, 1.41, 0.77]))
+    paper = Image.new("RGB", (pw, ph), _jit(rng, (248, 246, 240), 6))
+    d = ImageDraw.Draw(paper)
+    cols = [(220, 30, 30), (30, 90, 220), (40, 170, 40), (250, 200, 0), (240, 120, 20), (140, 60, 180), (20, 20, 20),
+            (120, 70, 30)]
+
+    def wob(pts, col, wd):
+        pts = [(x + rng.uniform(-3, 3), y + rng.uniform(-3, 3)) for x, y in pts]
+        d.line(pts, fill=col, width=wd, joint="curve")
+    wd = rng.randint(3, 6)
+    if rng.random() < 0.8:   # sun
+        sx, sy, sr = pw * rng.uniform(0.1, 0.9), ph * rng.uniform(0.08, 0.25), pw * rng.uniform(0.05, 0.09)
+        d.ellipse([sx - sr, sy - sr, sx + sr, sy + sr], fill=(250, 210, 20))
+        for k in range(10):
+            a = 2 * math.pi * k / 10
+            wob([(sx + math.cos(a) * sr * 1.2, sy + math.sin(a) * sr * 1.2),
+                 (sx + math.cos(a) * sr * 1.8, sy + math.sin(a) * sr * 1.8)], (250, 190, 0), wd)
+    gy = ph * rng.uniform(0.75, 0.88)
+    wob([(x, gy + rng.uniform(-6, 6)) for x in np.linspace(0, pw, 12)], (40, 170, 40), wd + 2)
+    for x in np.linspace(0, pw, 40):   # scribbled grass
+        wob([(x, gy), (x + rng.uniform(-6, 6), gy - rng.uniform(8, 20))], (40, 170, 40), 2)
+    if rng.random() < 0.7:   # house
+        hx, hw_ = pw * rng.uniform(0.1, 0.5), pw * rng.uniform(0.25, 0.4)
+        hh = hw_ * 0.8
+        c = rng.choice(cols)
+        wob([(hx, gy), (hx, gy - hh), (hx + hw_, gy - hh), (hx + hw_, gy), (hx, gy)], c, wd)
+        wob([(hx - 10, gy - hh), (hx + hw_ / 2, gy - hh * 1.7), (hx + hw_ + 10, gy - hh)], rng.choice(cols), wd)
+        wob([(hx + hw_ * 0.4, gy), (hx + hw_ * 0.4, gy - hh * 0.45), (hx + hw_ * 0.6, gy - hh * 0.45),
+             (hx + hw_ * 0.6, gy)], rng.choice(cols), wd)
+    for _ in range(rng.randint(1, 3)):   # stick figures
+        fx, fs = pw * rng.uniform(0.5, 0.9), ph * rng.uniform(0.1, 0.18)
+        c = rng.choice(cols)
+        d.ellipse([fx - fs * 0.2, gy - fs * 1.4, fx + fs * 0.2, gy - fs], outline=c, width=wd)
+        wob([(fx, gy - fs), (fx, gy - fs * 0.4)], c, wd)
+        wob([(fx - fs * 0.3, gy), (fx, gy - fs * 0.4), (fx + fs * 0.3, gy)], c, wd)
+        wob([(fx - fs * 0.35, gy - fs * 0.85), (fx + fs * 0.35, gy - fs * 0.85)], c, wd)
+    if rng.random() < 0.6:   # tree
+        tx = pw * rng.uniform(0.05, 0.95)
+        d.rectangle([tx - 10, gy - ph * 0.2, tx + 10, gy], fill=(120, 70, 30))
+        r = pw * 0.1
+        d.ellipse([tx - r, gy - ph * 0.2 - r * 1.6, tx + r, gy - ph * 0.2 + r * 0.3], fill=(40, 150, 40))
+    paper = paper.filter(ImageFilter.SMOOTH)
+    obj = paper.convert("RGBA")
+    W, H = _out_size(rng, portrait=0.5)
+    img, _ = _shoot(obj, rng.choice(["wood", "desk", "counter", "carpet", "linoleum"]), rng, g, (W, H),
+                    ws=(0.7, 1.0), fill=(0.7, 1.0), rot=15, persp=0.12, crop=0.05, effects=rng.uniform(0.4, 0.9),
+                    lift=0.2, shadow=0.25)
+    return img, {}
+
+
+def _scene_aquarium(rng, g):
+    """Fish in a tank: blue-green water, plants, gravel and bubbles."""
+    W, H = _out_size(rng, portrait=0.3, aspects=(4 / 3, 3 / 2, 16 / 9))
+    w, h = 480, int(480 * H / W)
+    water = np.array(_jit(rng, rng.choice([(40, 110, 140), (30, 90, 110), (60, 140, 150), (20, 60, 90)]), 15),
+                     np.float32) / 255
+    yy, xx = _grid(h, w)
+    caust = _fractal(g, h, w, max(w, h) / 8, 3)
+    img = water[None, None, :] * (1.15 - 0.5 * (yy / h)[..., None]) * (0.9 + 0.2 * caust[..., None])
+    im = _arr_img(np.clip(img, 0, 1))
+    d = ImageDraw.Draw(im)
+    gy = h * rng.uniform(0.78, 0.9)
+    for _ in range(500):   # gravel
+        x, y, r = rng.uniform(0, w), rng.uniform(gy, h), rng.uniform(2, 5)
+        d.ellipse([x - r, y - r * 0.7, x + r, y + r * 0.7], fill=_jit(rng, rng.choice([(180, 160, 120), (90, 80, 70),
+                                                                                       (220, 210, 190)]), 20))
+    for _ in range(rng.randint(3, 8)):   # plants
+        px = rng.uniform(0, w)
+        c = _jit(rng, (50, 140, 60), 25)
+        for _k in range(rng.randint(3, 6)):
+            pts = [(px, gy)]
+            for s in range(6):
+                pts.append((pts[-1][0] + rng.uniform(-10, 10), pts[-1][1] - h * rng.uniform(0.05, 0.1)))
+            d.line(pts, fill=c, width=rng.randint(3, 7), joint="curve")
+    for _ in range(rng.randint(2, 7)):   # fish
+        fx, fy, fl = rng.uniform(0.1, 0.9) * w, rng.uniform(0.15, 0.7) * h, rng.uniform(0.06, 0.14) * w
+        c = _jit(rng, rng.choice([(250, 130, 20), (240, 220, 40), (230, 60, 60), (60, 120, 240), (240, 240, 240)]), 15)
+        s = rng.choice([-1, 1])
+        d.ellipse([fx - fl / 2, fy - fl * 0.22, fx + fl / 2, fy + fl * 0.22], fill=c)
+        d.polygon([(fx - s * fl * 0.45, fy), (fx - s * fl * 0.8, fy - fl * 0.25), (fx - s * fl * 0.8, fy + fl * 0.25)],
+                  fill=_scale(c, 0.85))
+        if rng.random() < 0.5:
+            d.line([(fx - fl * 0.1, fy - fl * 0.2), (fx - fl * 0.1, fy + fl * 0.2)], fill=(255, 255, 255), width=3)
+        ex = fx + s * fl * 0.3
+        d.ellipse([ex - 2.5, fy - fl * 0.06 - 2.5, ex + 2.5, fy - fl * 0.06 + 2.5], fill=(10, 10, 10))
+    for _ in range(rng.randint(5, 25)):   # bubbles
+        bx, by, r = rng.uniform(0, w), rng.uniform(0, gy), rng.uniform(1.5, 4)
+        d.ellipse([bx - r, by - r, bx + r, by + r], outline=(220, 240, 250), width=1)
+    im = im.filter(ImageFilter.GaussianBlur(0.8)).resize((W, H), Image.Resampling.BILINEAR)
+    return photo_effects(im, rng, strength=rng.uniform(0.3, 0.8)), {}
 
 
 # ============================================================================================ public API

@@ -117,3 +117,35 @@ def test_photo_effects_is_deterministic_and_keeps_size():
     assert a.mode == "RGB" and a.size == src.size
     assert a.tobytes() == b.tobytes()
     assert a.tobytes() != src.tobytes()
+
+
+@pytest.mark.parametrize("layout", ["appliance_panel", "car_dashboard", "card_terminal", "kiosk_screen"])
+def test_device_error_photos_print_a_code(layout, monkeypatch):
+    monkeypatch.setitem(images.LAYOUTS["error_screen"], "train", [layout])
+    img, meta = images.render_image("error_screen", random.Random(3))
+    assert meta["layout"] == layout and meta["presentation"] == "device_photo"
+    assert meta["printed"]["error_code"] and meta["printed"]["title"]
+    assert set(meta["printed"]) == {"error_code", "title"}   # only text that is drawn on the image
+
+
+@pytest.mark.parametrize("layout", ["indoor_floor", "outdoor_ground"])
+def test_floor_layouts_use_their_own_surfaces(layout, monkeypatch):
+    for kind in ("product", "damaged_product"):
+        monkeypatch.setitem(images.LAYOUTS[kind], "train", [layout])
+        for seed in SEEDS:
+            _, meta = images.render_image(kind, random.Random(seed))
+            assert meta["background"] in images._FLOOR_BGS[layout]
+            # the test split's doorstep surfaces are never reused for train products
+            assert meta["background"] not in {"concrete", "tiles", "doormat", "grass"}
+            assert (meta["damage"] is None) == (kind == "product")
+
+
+@pytest.mark.parametrize("ptype", ["toaster", "remote_control", "camera"])
+def test_added_train_products_render_intact_and_damaged(ptype, monkeypatch):
+    assert ptype in images.PRODUCT_TYPES["train"]
+    monkeypatch.setitem(images.PRODUCT_TYPES, "train", [ptype])
+    for seed in SEEDS:
+        _, meta = images.render_image("damaged_product", random.Random(seed))
+        assert meta["product"] == ptype and meta["damage"]
+        _, meta = images.render_image("product", random.Random(seed))
+        assert meta["product"] == ptype and meta["damage"] is None
