@@ -54,14 +54,6 @@ APP_START_LIMIT_S = 15.0      # the page must be served this fast (models load b
 APP_READY_LIMIT_S = 240.0     # models loaded and warmed
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _app_log_tail(path: Path, n: int = 40) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
@@ -82,7 +74,9 @@ def app_server(tmp_path_factory):
     if not APP_CHECKPOINT.exists() and not untrained:
         pytest.skip(f"the app tests need the trained checkpoints: {APP_CHECKPOINT.relative_to(ROOT)} is missing "
                     "(train them with `python -m mmdemo.train --fusion all`)")
-    port = _free_port()
+    from mmdemo.load import free_port
+
+    port = free_port()
     folder = tmp_path_factory.mktemp("app")
     log = folder / "app.log"
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",

@@ -9,7 +9,6 @@ the log of blocked attempts must be empty. (Native code that opens sockets witho
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from mmdemo.load import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINT = ROOT / "assets" / "checkpoints" / "attention" / "config.json"
@@ -131,12 +132,6 @@ socket.gethostbyname, socket.gethostbyname_ex = gethostbyname, gethostbyname_ex
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _read(path: Path) -> str:
     try:
         return path.read_text(errors="replace")
@@ -192,7 +187,7 @@ def test_app_makes_no_network_calls(guard, tmp_path, parcel_jpg, voice_wav):
         pytest.skip(f"the app needs the trained checkpoints: {CHECKPOINT.relative_to(ROOT)} is missing")
     env, log = guard
     env["GRADIO_TEMP_DIR"] = str(tmp_path / "gradio")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     app_log = tmp_path / "app.log"
     with open(app_log, "wb") as out:
