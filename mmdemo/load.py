@@ -307,40 +307,54 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, limit_s: float = 300.0, proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
-    """Wait for the page, then for the status badge to say ready (models loaded and warmed)."""
-    t0 = time.perf_counter()
+def _log_tail(log: Path | None, n: int = 30) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-n:]) if log and log.exists() else ""
 
-    def tail() -> str:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-30:]) if log and log.exists() else ""
 
+def wait_page(url: str, limit_s: float, proc: subprocess.Popen | None = None, log: Path | None = None,
+              t0: float | None = None) -> float:
+    """Wait until the app serves its page; returns the seconds since t0 (default: now). RuntimeError with the
+    log's tail if the process exits or limit_s (counted from t0) passes first."""
+    t0 = time.perf_counter() if t0 is None else t0
     while True:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the app exited with {proc.returncode}:\n{tail()}")
+            raise RuntimeError(f"the app exited with {proc.returncode}:\n{_log_tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return time.perf_counter() - t0
         except OSError:
             pass
         if time.perf_counter() - t0 > limit_s:
-            raise RuntimeError(f"the app did not serve {url} within {limit_s:.0f} s:\n{tail()}")
+            raise RuntimeError(f"the app did not serve {url} within {limit_s:.0f} s:\n{_log_tail(log)}")
         time.sleep(0.25)
+
+
+def wait_models(url: str, limit_s: float, log: Path | None = None, t0: float | None = None) -> float:
+    """Wait until the status badge says ready (models loaded and warmed); returns the seconds since t0."""
     from gradio_client import Client
 
+    t0 = time.perf_counter() if t0 is None else t0
     client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
     try:
         while True:
             badge = client.predict(api_name="/status")[0]
             if 'class="badge ready"' in badge:
-                return
+                return time.perf_counter() - t0
             if 'class="badge error"' in badge:
-                raise RuntimeError(f"the models failed to load: {badge}\n{tail()}")
+                raise RuntimeError(f"the models failed to load: {badge}\n{_log_tail(log)}")
             if time.perf_counter() - t0 > limit_s:
-                raise RuntimeError(f"the app was not ready after {limit_s:.0f} s:\n{tail()}")
+                raise RuntimeError(f"the app was not ready after {limit_s:.0f} s:\n{_log_tail(log)}")
             time.sleep(0.5)
     finally:
         _close(client)
+
+
+def wait_ready(url: str, limit_s: float = 300.0, proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    """Wait for the page, then for the status badge to say ready (models loaded and warmed)."""
+    t0 = time.perf_counter()
+    wait_page(url, limit_s, proc, log, t0)
+    wait_models(url, limit_s, log, t0)
 
 
 class OwnApp:

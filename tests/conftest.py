@@ -54,27 +54,19 @@ APP_START_LIMIT_S = 15.0      # the page must be served this fast (models load b
 APP_READY_LIMIT_S = 240.0     # models loaded and warmed
 
 
-def _app_log_tail(path: Path, n: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except OSError:
-        return "(no log)"
-
-
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     """`python app.py --port N` in a subprocess; yields (url, started_s, log). Waits for the page, then for the
     badge to say "ready" (models loaded and warmed). Skips without the trained checkpoints, unless
     MMDEMO_ALLOW_UNTRAINED=1 (development: random weights, so intent assertions are loosened)."""
     import time
-    import urllib.request
     from types import SimpleNamespace
 
     untrained = os.environ.get("MMDEMO_ALLOW_UNTRAINED") == "1"
     if not APP_CHECKPOINT.exists() and not untrained:
         pytest.skip(f"the app tests need the trained checkpoints: {APP_CHECKPOINT.relative_to(ROOT)} is missing "
                     "(train them with `python -m mmdemo.train --fusion all`)")
-    from mmdemo.load import free_port
+    from mmdemo.load import free_port, wait_models, wait_page
 
     port = free_port()
     folder = tmp_path_factory.mktemp("app")
@@ -88,33 +80,12 @@ def app_server(tmp_path_factory):
                                 stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        started = None
-        while time.perf_counter() - t0 < 60:
-            if proc.poll() is not None:
-                pytest.fail(f"the app exited with {proc.returncode}:\n{_app_log_tail(log)}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        started = time.perf_counter() - t0
-                        break
-            except OSError:
-                time.sleep(0.25)
-        if started is None:
-            pytest.fail(f"the app did not serve {url} within 60 s:\n{_app_log_tail(log)}")
-        from gradio_client import Client
-
-        client = Client(url, verbose=False)
-        while True:
-            badge = client.predict(api_name="/status")[0]
-            if 'class="badge ready"' in badge:
-                break
-            if 'class="badge error"' in badge:
-                pytest.fail(f"the models failed to load: {badge}\n{_app_log_tail(log)}")
-            if time.perf_counter() - t0 > APP_READY_LIMIT_S:
-                pytest.fail(f"the app was not ready after {APP_READY_LIMIT_S:.0f} s:\n{_app_log_tail(log)}")
-            time.sleep(0.5)
-        yield SimpleNamespace(url=url, port=port, pid=proc.pid, started_s=started,
-                              ready_s=time.perf_counter() - t0, log=log,
+        try:
+            started = wait_page(url, 60, proc, log, t0)
+            ready = wait_models(url, APP_READY_LIMIT_S, log, t0)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        yield SimpleNamespace(url=url, port=port, pid=proc.pid, started_s=started, ready_s=ready, log=log,
                               untrained=untrained and not APP_CHECKPOINT.exists())
     finally:
         proc.terminate()

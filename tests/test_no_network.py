@@ -12,12 +12,11 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from mmdemo.load import free_port
+from mmdemo.load import free_port, wait_models, wait_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINT = ROOT / "assets" / "checkpoints" / "attention" / "config.json"
@@ -190,33 +189,19 @@ def test_app_makes_no_network_calls(guard, tmp_path, parcel_jpg, voice_wav):
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     app_log = tmp_path / "app.log"
+    t0 = time.perf_counter()
     with open(app_log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
     try:
-        t0 = time.perf_counter()
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the app exited with {proc.returncode}:\n{_tail(app_log)}\nblocked:\n{_read(log)}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - t0 > 180:
-                pytest.fail(f"the app did not serve {url}:\n{_tail(app_log)}\nblocked:\n{_read(log)}")
-            time.sleep(0.5)
+        try:
+            wait_page(url, 180, proc, app_log, t0)
+            wait_models(url, 420, app_log, t0)
+        except RuntimeError as exc:
+            pytest.fail(f"{exc}\nblocked:\n{_read(log)}")
         from gradio_client import Client, handle_file
 
         client = Client(url, verbose=False)
-        while True:
-            badge = client.predict(api_name="/status")[0]
-            if 'class="badge ready"' in badge:
-                break
-            if 'class="badge error"' in badge or time.perf_counter() - t0 > 420:
-                pytest.fail(f"the models did not get ready: {badge}\n{_tail(app_log)}\nblocked:\n{_read(log)}")
-            time.sleep(1.0)
 
         def chat(text, files=()):
             out = client.predict({"text": text, "files": [handle_file(str(f)) for f in files]}, None, "attention",
