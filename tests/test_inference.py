@@ -78,3 +78,34 @@ def test_bad_media_raise_clear_errors(pipe, tmp_path):
 def test_control_characters_are_neutralised(pipe):
     pred = pipe.predict(text="where\x00 is\x07 my order \u202eA-20931")
     assert "\x00" not in pred.text_used and pred.intent in INTENTS
+
+
+def test_thread_budget_gives_one_thread_each_while_requests_overlap():
+    import threading
+
+    import torch
+
+    from mmdemo.inference import ThreadBudget
+
+    before = torch.get_num_threads()
+    budget = ThreadBudget(alone=2)
+    inside, leave = threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with budget() as n:
+            seen["first"] = (n, torch.get_num_threads())
+            inside.set()
+            leave.wait(10)
+
+    t = threading.Thread(target=first)
+    t.start()
+    inside.wait(10)
+    with budget() as n:                  # a second request while the first one runs
+        seen["second"] = (n, torch.get_num_threads())
+    leave.set()
+    t.join()
+    with budget() as n:                  # alone again
+        seen["third"] = (n, torch.get_num_threads())
+    torch.set_num_threads(before)
+    assert seen == {"first": (2, 2), "second": (1, 1), "third": (2, 2)}
