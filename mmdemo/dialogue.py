@@ -14,6 +14,7 @@ numbers, product names, an address, text read off a photo) is sanitised before i
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -111,6 +112,12 @@ class Conversation:
     pending: dict | None = None          # {"intent": "order_status", "needs": "order"} or {"clarify": [a, b]}
     handed_off: bool = False
     reference: str = field(default_factory=_new_reference)   # quoted on hand-off
+
+    def snapshot(self) -> "Conversation":
+        """A copy to go back to (undo, retry). Answered turns are never changed, so it shares them: a full deep
+        copy before every turn cost 20 copies of each conversation in memory."""
+        return Conversation(turns=list(self.turns), slots=dict(self.slots), pending=copy.deepcopy(self.pending),
+                            handed_off=self.handed_off, reference=self.reference)
 
     def to_dict(self) -> dict:
         return {"reference": self.reference, "handed_off": self.handed_off, "slots": dict(self.slots),

@@ -7,7 +7,6 @@ the dialogue's Conversation), never in globals.
 """
 from __future__ import annotations
 
-import copy
 import html
 import json
 import logging
@@ -270,7 +269,7 @@ def _pending(conv, text, image, audio, label) -> list[dict]:
 
 def _run_turn(s: Session, agent, text: str, image, audio, fusion: str):
     """Handle one turn; on an unexpected failure restore the conversation and say so instead of crashing."""
-    before = copy.deepcopy(s.conv)
+    before = s.conv.snapshot()
     try:
         turn = agent.handle(s.conv, text, image=image, audio=audio, fusion=fusion or "attention")
     except Exception:

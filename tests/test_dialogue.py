@@ -362,3 +362,18 @@ def test_handle_reads_the_receipt_photo_and_quotes_it():
                                            image=str(EXAMPLES / "receipt.jpg"))
     assert t.action == "answer" and t.understanding.ocr.get("amount") == "129.73"
     assert "£129.73" in t.reply and "18 February 2025" in t.reply and "receipt" in t.reply
+
+
+def test_snapshot_shares_answered_turns_and_keeps_its_own_state():
+    from mmdemo.dialogue import Conversation, Turn
+    conv = Conversation(turns=[Turn(index=1, user_text="hi", image=None, audio=None, understanding=None,
+                                    reply="Hello!", action="answer")],
+                        slots={"order": "A-20931"}, pending={"intent": "order_status", "needs": "order"})
+    snap = conv.snapshot()
+    conv.turns.append(Turn(index=2, user_text="x", image=None, audio=None, understanding=None, reply="y",
+                           action="answer"))
+    conv.slots["order"] = "B-1"
+    conv.pending["needs"] = "nothing"
+    assert [t.index for t in snap.turns] == [1] and snap.turns[0] is conv.turns[0]
+    assert snap.slots == {"order": "A-20931"} and snap.pending == {"intent": "order_status", "needs": "order"}
+    assert snap.reference == conv.reference and snap.to_dict()["turns"] == [conv.turns[0].to_dict()]
