@@ -411,6 +411,7 @@ class TurnResult:
     error: str | None = None
     model_ms: float | None = None      # the server's own model time for the turn (decode, ASR, encoders, fusion)
     image_kind: str | None = None      # as the model saw the photo (OCR runs for receipts, parcels, screens)
+    image: str | None = None           # the photo's file name
 
 
 @dataclass
@@ -486,7 +487,7 @@ def _session_worker(i: int, client, turns: list[PlannedTurn], state: RunState, t
         u = (out[4].get("understanding") if isinstance(out, (list, tuple)) and len(out) > 4
              and isinstance(out[4], dict) else None) or {}
         state.add(TurnResult(i, j + 1, t.kind, t.endpoint, error is None, round(ms, 1), round(start - t0, 2), error,
-                             u.get("latency_ms"), u.get("image_kind")))
+                             u.get("latency_ms"), u.get("image_kind"), Path(t.image).name if t.image else None))
         if j + 1 < len(turns):
             time.sleep(rng.uniform(*think))
 
@@ -533,7 +534,9 @@ def summarise(results: list[TurnResult], wall_s: float) -> dict:
         by_endpoint["text+image, OCR kinds"] = stats(ocr)
         by_endpoint["text+image, other kinds"] = stats([r for r in results if r.kind == "text+image"
                                                         and r not in ocr])
-    return {"latency": out, "by_endpoint": by_endpoint}
+    by_image = {name: stats([r for r in results if r.image == name])
+                for name in sorted({r.image for r in results if r.image})}
+    return {"latency": out, "by_endpoint": by_endpoint, "by_image": by_image}
 
 
 def _slope_mb_per_1000(samples: list[tuple[float, int, float]]) -> float | None:
@@ -715,6 +718,8 @@ def print_report(r: dict) -> None:
     for k, s in r["by_endpoint"].items():
         if k.startswith("voice") or "kinds" in k:
             row("  " + k, s)
+    for name, s in r.get("by_image", {}).items():
+        row("    " + name, s)
     row("overall", r["latency"]["overall"])
     m = r["memory"]
     if m["rss_start_mb"] is not None:

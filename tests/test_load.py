@@ -28,6 +28,9 @@ def test_small_load_run(app_server, tmp_path):
         assert s["n"] >= 1 and s["errors"] == 0, (kind, s)
         assert 0 < s["p50_ms"] <= s["p95_ms"] <= s["p99_ms"], (kind, s)
     assert report["throughput_turns_per_s"] > 0
+    photos = report["by_image"]   # per photo: every text+image turn counted under its file's name
+    assert sum(s["n"] for s in photos.values()) == report["latency"]["text+image"]["n"]
+    assert all(name.endswith(".jpg") for name in photos), photos
     mem = report["memory"]
     assert mem["pid"] == app_server.pid
     for key in ("rss_start_mb", "rss_end_mb", "peak_rss_mb"):
