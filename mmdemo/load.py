@@ -357,6 +357,16 @@ def wait_ready(url: str, limit_s: float = 300.0, proc: subprocess.Popen | None =
     wait_models(url, limit_s, log, t0)
 
 
+def stop(proc: subprocess.Popen, limit_s: float) -> None:
+    """Stop the app: SIGTERM, then SIGKILL if it has not exited within limit_s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class OwnApp:
     """`python app.py --port N` in a subprocess, in its own temp folder; stopped on exit."""
 
@@ -382,12 +392,7 @@ class OwnApp:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc, 15)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

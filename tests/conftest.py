@@ -66,7 +66,7 @@ def app_server(tmp_path_factory):
     if not APP_CHECKPOINT.exists() and not untrained:
         pytest.skip(f"the app tests need the trained checkpoints: {APP_CHECKPOINT.relative_to(ROOT)} is missing "
                     "(train them with `python -m mmdemo.train --fusion all`)")
-    from mmdemo.load import free_port, wait_models, wait_page
+    from mmdemo.load import free_port, stop, wait_models, wait_page
 
     port = free_port()
     folder = tmp_path_factory.mktemp("app")
@@ -88,12 +88,7 @@ def app_server(tmp_path_factory):
         yield SimpleNamespace(url=url, port=port, pid=proc.pid, started_s=started, ready_s=ready, log=log,
                               untrained=untrained and not APP_CHECKPOINT.exists())
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 10)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mmdemo.load import free_port, wait_models, wait_page
+from mmdemo.load import free_port, stop, wait_models, wait_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINT = ROOT / "assets" / "checkpoints" / "attention" / "config.json"
@@ -215,12 +215,7 @@ def test_app_makes_no_network_calls(guard, tmp_path, parcel_jpg, voice_wav):
         heard = chat("", [voice_wav])["understanding"]["transcript"] or ""
         assert "order" in heard.lower(), heard
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 20)
 
     loaded = _read(Path(str(log) + ".loaded")).split()
     assert str(proc.pid) in loaded, f"the guard was not loaded in the app (pids {loaded}); the test proves nothing"
