@@ -14,9 +14,10 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from .media import AUDIO_SAMPLE_RATE
+
 ASR_BACKENDS: dict[str, Callable[..., "SpeechRecognizer"]] = {}
 WORKER_NICE = 10   # CPU priority of the transcription thread (0 = same as the rest of the app)
-SAMPLE_RATE = 16000
 WINDOW_MIN_S = 10.0           # the shortest window the clip is decoded in (shorter ones made Whisper repeat itself)
 WINDOW_MARGIN_S = 2.0         # silence after the clip inside the window
 MAX_COMPRESSION_RATIO = 2.0   # zlib ratio above which a transcript counts as repetitive (faster-whisper uses 2.4)
@@ -88,7 +89,7 @@ class FasterWhisperASR:
         train): word error 0.232 / 0.434 against 0.248 / 0.429 for the full window."""
         import ctranslate2
 
-        sr = SAMPLE_RATE
+        sr = AUDIO_SAMPLE_RATE   # what media.load_audio hands every recogniser
         n = int(min(30.0, max(self.window_min_s, len(wave) / sr + WINDOW_MARGIN_S)) * sr)
         padded = np.zeros(n, np.float32)
         padded[: min(len(wave), n)] = wave[:n]
