@@ -81,3 +81,18 @@ def test_run_is_bounded_in_time(app_server, tmp_path):
     assert report["turns_not_run"] > 0 and report["errors"] == 0, report["error_samples"]
     assert report["turns_run"] + report["turns_not_run"] == 40
     assert report["goals_met"]["16x25_zero_errors"] is None
+
+
+def test_clients_share_one_verifying_tls_context():
+    """Every gradio_client the script makes gets the same ready TLS context (built once, not once per HTTP call)
+    that still verifies certificates and host names as httpx's default does."""
+    import ssl
+
+    from mmdemo.load import client_kwargs
+
+    a, b = client_kwargs(), client_kwargs()
+    ctx = a["ssl_verify"]
+    assert isinstance(ctx, ssl.SSLContext) and b["ssl_verify"] is ctx
+    assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
+    assert ctx.cert_store_stats()["x509_ca"] > 0          # the CA bundle is loaded
+    assert a["download_files"] is False and a["analytics_enabled"] is False
