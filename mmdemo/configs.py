@@ -27,6 +27,7 @@ class ModelConfig:
     text_dim: int = 384             # all-MiniLM-L6-v2 hidden size
     image_dim: int = 1280           # EfficientNet-Lite0 last feature map channels
     image_grid: tuple[int, int] = (7, 7)
+    image_size: int = 224           # the encoder's input side; checkpoints from before this field used 224
     n_mels: int = 80
     audio_dim: int = 128            # width of the trainable audio encoder's tokens
     audio_lstm: bool = True
@@ -60,15 +61,21 @@ class ModelConfig:
         return cls(**kwargs)
 
 
+# The shipped strategies read photos at 320 px: a linear probe on the frozen features told intact from damaged
+# products on unseen product types far better than at 224 (held-out image kind 0.73 -> 0.79), for 1.6x the
+# encoder's time.
+IMAGE_SIZE = 320
+
+
 def tiny_config(fusion: str = "attention", **overrides: Any) -> ModelConfig:
     """A very small model with the real input widths (384 / 1280 / 80), for fast tests."""
     base = dict(fusion=fusion, d_model=32, n_heads=2, n_layers=1, d_ff=64, dropout=0.1, audio_dim=32,
-                max_audio_tokens=16)
+                max_audio_tokens=16, image_size=IMAGE_SIZE)
     base.update(overrides)
     return ModelConfig(**base)
 
 
-MODEL_CONFIGS: dict[str, ModelConfig] = {name: ModelConfig(fusion=name) for name in FUSION_NAMES}
+MODEL_CONFIGS: dict[str, ModelConfig] = {name: ModelConfig(fusion=name, image_size=IMAGE_SIZE) for name in FUSION_NAMES}
 MODEL_CONFIGS.update({f"{name}-tiny": tiny_config(name) for name in FUSION_NAMES})
 
 

@@ -19,6 +19,7 @@ from torch import nn
 from tqdm import tqdm
 
 from . import limits
+from .configs import IMAGE_SIZE
 from .data.manifest import Sample, read_manifest
 from .schema import IMAGE_KIND_TO_ID, INTENT_TO_ID, TONE_TO_ID
 
@@ -31,11 +32,12 @@ def text_input(typed: str | None, transcript: str | None) -> str:
 class FeatureExtractor:
     """The three frozen front ends in one place: MiniLM token states, EfficientNet patch tokens, Fbank frames."""
 
-    def __init__(self, text_encoder=None, image_encoder=None, featurizer=None, max_text_len: int = 40):
+    def __init__(self, text_encoder=None, image_encoder=None, featurizer=None, max_text_len: int = 40,
+                 image_size: int = IMAGE_SIZE):
         from .encoders import AudioFeaturizer, ImageEncoder, TextEncoder
 
         self.text_encoder = (text_encoder or TextEncoder()).eval()
-        self.image_encoder = (image_encoder or ImageEncoder()).eval()
+        self.image_encoder = (image_encoder or ImageEncoder(size=image_size)).eval()
         self.featurizer = featurizer or AudioFeaturizer()
         self.max_text_len = max_text_len
 
@@ -54,7 +56,7 @@ class FeatureExtractor:
 
     @torch.inference_mode()
     def image(self, images: Sequence) -> list[torch.Tensor]:
-        """Patch tokens [49, 1280] per (already decoded) PIL image."""
+        """Patch tokens [49, 1280] per (already decoded) PIL image, seen at the encoder's input size."""
         if not images:
             return []
         return list(self.image_encoder(self.image_encoder.preprocess(list(images))))
@@ -71,22 +73,26 @@ def labels_of(sample: Sample) -> dict[str, int]:
             "tone": TONE_TO_ID[sample.tone or "calm"]}
 
 
-def cache_path(manifest: Path, cache_dir: Path) -> Path:
+def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE) -> Path:
     stat = manifest.stat()
     key = hashlib.sha1(f"{manifest.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:v2".encode()).hexdigest()[:12]
-    return cache_dir / f"{manifest.parent.name}-{key}.pt"
+    size = "" if image_size == 224 else f"-px{image_size}"   # 224: the caches made before the size was a setting
+    return cache_dir / f"{manifest.parent.name}-{key}{size}.pt"
 
 
 def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None = None,
-                        cache_dir: str | Path = ".cache/features", batch_size: int = 32) -> list[dict]:
-    """Per-sample feature dicts for a manifest, from the cache when present (keyed by the manifest's stat)."""
+                        cache_dir: str | Path = ".cache/features", batch_size: int = 32,
+                        image_size: int | None = None) -> list[dict]:
+    """Per-sample feature dicts for a manifest, from the cache when present (keyed by the manifest's stat and
+    the image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE)."""
     from .media import load_audio, load_image
 
     manifest = Path(manifest)
-    path = cache_path(manifest, Path(cache_dir))
+    size = extractor.image_encoder.size if extractor is not None else (image_size or IMAGE_SIZE)
+    path = cache_path(manifest, Path(cache_dir), size)
     if path.exists():
         return torch.load(path, weights_only=False)
-    extractor = extractor or FeatureExtractor()
+    extractor = extractor or FeatureExtractor(image_size=size)
     samples = read_manifest(manifest)
     items: list[dict] = []
     for start in tqdm(range(0, len(samples), batch_size), desc=f"features {manifest.parent.name}"):
@@ -157,13 +163,18 @@ class EncoderTops(nn.Module):
         return states
 
     def image(self, tokens: torch.Tensor) -> torch.Tensor:
-        """[B, 49, C] activations entering block -n (row-major 7x7) -> patch tokens [B, 49, 1280]."""
+        """[B, S*S, C] activations entering block -n (row-major; S = input size / 32) -> patch tokens
+        [B, 49, 1280], pooled to the 7x7 grid as ImageEncoder does."""
+        from .encoders import ImageEncoder
+
         b, n, c = tokens.shape
         side = int(round(n ** 0.5))
         x = tokens.transpose(1, 2).reshape(b, c, side, side)
         for block, rate in zip(self.image_blocks, self.drop_rates):
             x = block(x, drop_connect_rate=rate)
         x = self.act(self.bn1(self.conv_head(x)))
+        if tuple(x.shape[-2:]) != ImageEncoder.grid:
+            x = nn.functional.adaptive_avg_pool2d(x, ImageEncoder.grid)
         return x.flatten(2).transpose(1, 2)
 
 
@@ -226,8 +237,9 @@ class FinetunedModel(nn.Module):
         return cls(MultimodalModel.from_pretrained(directory), tops).eval()
 
 
-def encoder_cache_path(manifest: Path, cache_dir: Path, n_top: int) -> Path:
-    return cache_path(manifest, cache_dir).with_name(cache_path(manifest, cache_dir).stem + f"-top{n_top}.pt")
+def encoder_cache_path(manifest: Path, cache_dir: Path, n_top: int, image_size: int = IMAGE_SIZE) -> Path:
+    base = cache_path(manifest, cache_dir, image_size)
+    return base.with_name(base.stem + f"-top{n_top}.pt")
 
 
 def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path = ".cache/features",
@@ -238,10 +250,10 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
     from .media import load_image
 
     manifest, cache_dir = Path(manifest), Path(cache_dir)
-    path = encoder_cache_path(manifest, cache_dir, n_top)
+    extractor = extractor or FeatureExtractor()
+    path = encoder_cache_path(manifest, cache_dir, n_top, extractor.image_encoder.size)
     if path.exists():
         return torch.load(path, weights_only=False)
-    extractor = extractor or FeatureExtractor()
     base = build_feature_cache(manifest, extractor, cache_dir)
     images = {s.id: s.image for s in read_manifest(manifest)}
     text_model, net = extractor.text_encoder.model, extractor.image_encoder.model

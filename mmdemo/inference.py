@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from . import limits
+from .configs import IMAGE_SIZE
 from .features import FeatureExtractor, text_input
 from .media import InputError, load_audio, load_image
 from .schema import IMAGE_KIND_LABELS, INTENTS, NO_IMAGE, TONES, modality_mix
@@ -135,7 +136,13 @@ class Pipeline:
             else:
                 raise FileNotFoundError(f"no checkpoint for fusion {name!r} under {checkpoints}; "
                                         "train one with `python -m mmdemo.train --fusion all`")
-        return cls(models, FeatureExtractor(), asr)
+        sizes = {m.config.image_size for m in models.values()}
+        if len(sizes) > 1:
+            raise ValueError(f"the checkpoints under {checkpoints} were trained at different image sizes {sorted(sizes)}; "
+                             "they share one image encoder, so retrain them together")
+        extractor = FeatureExtractor(image_size=sizes.pop() if sizes else IMAGE_SIZE)
+        extractor.image_encoder.fold_batchnorm()   # serving only: same tokens, less work per photo
+        return cls(models, extractor, asr)
 
     @property
     def asr(self):

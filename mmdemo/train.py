@@ -228,23 +228,38 @@ def main(argv=None) -> list[dict]:
     torch.set_num_threads(args.threads or max(1, torch.get_num_threads()))
     accelerator = Accelerator(cpu=True)
     accelerator.print(f"accelerate: {accelerator.num_processes} process(es), device {accelerator.device}")
+    fusions = list(FUSIONS) if args.fusion == "all" else [args.fusion]
+    image_size = image_size_of(fusions, args)
     with accelerator.main_process_first():  # one process extracts the features, the others read the cache
         if args.finetune_top:
-            from .features import build_encoder_cache
+            from .features import FeatureExtractor, build_encoder_cache
 
-            train_items = build_encoder_cache(args.data / "train" / "manifest.jsonl", args.finetune_top, args.cache_dir)
-            val_items = build_encoder_cache(args.data / "val" / "manifest.jsonl", args.finetune_top, args.cache_dir)
+            extractor = FeatureExtractor(image_size=image_size)
+            train_items = build_encoder_cache(args.data / "train" / "manifest.jsonl", args.finetune_top, args.cache_dir,
+                                              extractor)
+            val_items = build_encoder_cache(args.data / "val" / "manifest.jsonl", args.finetune_top, args.cache_dir,
+                                            extractor)
         else:
-            train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir)
-            val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir)
+            train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
+                                              image_size=image_size)
+            val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir,
+                                            image_size=image_size)
     if args.train_fraction < 1.0:
         rng = random.Random(args.seed)
         train_items = rng.sample(train_items, max(1, int(len(train_items) * args.train_fraction)))
-    fusions = list(FUSIONS) if args.fusion == "all" else [args.fusion]
     if args.jobs > 1 and len(fusions) > 1 and accelerator.num_processes == 1:
         del train_items, val_items   # each job reads the (now built) feature cache itself
         return train_in_parallel(fusions, sys.argv[1:] if argv is None else list(argv), args)
     return [train_one(f, train_items, val_items, args.out, args, accelerator) for f in fusions]
+
+
+def image_size_of(fusions: list[str], args) -> int:
+    """The image encoder's input size for this run: the strategies share one feature cache, so one size."""
+    sizes = {ModelConfig.from_dict({**MODEL_CONFIGS[f].to_dict(), **(args.config_overrides or {})}).image_size
+             for f in fusions}
+    if len(sizes) != 1:
+        raise SystemExit(f"the strategies' configs ask for different image sizes {sorted(sizes)}")
+    return sizes.pop()
 
 
 def _without(argv: list[str], *options: str) -> list[str]:

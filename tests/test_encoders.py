@@ -78,6 +78,41 @@ def test_image_tokens_and_preprocessing(encoders):
     torch.testing.assert_close(tokens[0, 2 * 7 + 5], fmap[0, :, 2, 5])      # row-major
 
 
+def test_a_larger_input_is_pooled_back_to_the_token_grid(encoders):
+    """At 320 px the last map is 10x10; its tokens are that map average-pooled to 7x7 (same weights, no copy)."""
+    _, image = encoders
+    big = ImageEncoder(size=320)
+    big.model = image.model                          # share the loaded weights
+    photo = Image.new("RGB", (640, 400), (30, 120, 200))
+    assert big.letterbox(photo).size == (320, 320)
+    pixels = big.preprocess([photo])
+    assert pixels.shape == (1, 3, 320, 320)
+    with torch.no_grad():
+        tokens = big(pixels)
+        fmap = big.model.extract_features(pixels)
+    assert fmap.shape[-2:] == (10, 10) and tokens.shape == (1, 49, 1280)
+    # adaptive pooling 10 -> 7: output cell (i, j) averages rows floor(10i/7)..ceil(10(i+1)/7)-1, same for columns
+    torch.testing.assert_close(tokens[0, 0], fmap[0, :, 0:2, 0:2].mean((1, 2)))
+    torch.testing.assert_close(tokens[0, 6 * 7 + 6], fmap[0, :, 8:10, 8:10].mean((1, 2)))
+    with pytest.raises(ValueError, match="multiple of 32"):
+        ImageEncoder(size=300)
+
+
+def test_folding_batchnorm_for_serving_keeps_the_tokens():
+    """The serving encoder (BatchNorm folded into the convolutions, channels-last) against the library's own
+    forward pass on the same photo-like input: same tokens up to float rounding."""
+    reference, folded = ImageEncoder(size=320), ImageEncoder(size=320).fold_batchnorm()
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.modules())
+    photo = Image.effect_mandelbrot((500, 300), (-2.0, -1.2, 1.0, 1.2), 60).convert("RGB")
+    pixels = reference.preprocess([photo, photo.rotate(90, expand=True)])
+    with torch.no_grad():
+        want, got = reference(pixels), folded(pixels)
+    assert got.shape == want.shape == (2, 49, 1280)
+    torch.testing.assert_close(got, want, rtol=1e-3, atol=1e-3)
+    with pytest.raises(RuntimeError, match="folded"):
+        folded.set_trainable_top_layers(2)
+
+
 def test_image_batchnorm_stays_in_eval(encoders):
     _, image = encoders
     try:

@@ -109,3 +109,19 @@ def test_thread_budget_gives_one_thread_each_while_requests_overlap():
         seen["third"] = (n, torch.get_num_threads())
     torch.set_num_threads(before)
     assert seen == {"first": (2, 2), "second": (1, 1), "third": (2, 2)}
+
+
+def test_checkpoints_share_one_image_size(tmp_path):
+    """The strategies share one image encoder, so checkpoints trained at different input sizes are refused."""
+    from mmdemo.configs import tiny_config
+    from mmdemo.model import MultimodalModel
+
+    MultimodalModel(tiny_config("early", image_size=224)).save_pretrained(tmp_path / "early")
+    MultimodalModel(tiny_config("attention", image_size=320)).save_pretrained(tmp_path / "attention")
+    with pytest.raises(ValueError, match="different image sizes"):
+        Pipeline.load(tmp_path, fusions=("early", "attention"), asr=None)
+
+
+def test_the_serving_encoder_reads_photos_at_the_checkpoints_size(pipe):
+    enc = pipe.extractor.image_encoder
+    assert enc.size == next(iter(pipe.models.values())).config.image_size and enc.folded
