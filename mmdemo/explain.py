@@ -206,7 +206,7 @@ class Explained:
     attentions: list[np.ndarray]            # per layer [H, n, n]
     rollout: np.ndarray                     # [n, n]
     relevancy: np.ndarray                   # [n, n]
-    image: Any = None                       # PIL 224x224, the image as the encoder saw it
+    image: Any = None                       # PIL, square at the encoder's input size: the image as it saw it
     grid: tuple[int, int] = (7, 7)
     audio_features: Any = None              # [T, 80] log-mel
     seconds_per_token: float = 0.08

@@ -39,7 +39,7 @@ class Explanation:
     segments: dict[str, tuple[int, int]]       # modality -> [start, end) in the joint sequence ("cls", "text", "image", "audio")
     attentions: list[Any] = field(default_factory=list)          # attention fusion: per layer np.ndarray [H, N, N]
     cross_attentions: dict[str, Any] = field(default_factory=dict)  # cross_attention fusion: "text->image" / "text->audio": np.ndarray [H, Nq, Nk]
-    image: Any = None                          # the PIL image as the encoder saw it (square, 224 px)
+    image: Any = None                          # the photo, square, for display under the attention grid (224 px)
     image_grid: tuple[int, int] = (7, 7)
     audio_features: Any = None                 # np.ndarray [T, n_mels] log-mel features (for a spectrogram)
     audio_token_seconds: float = 0.08          # seconds of audio per audio token

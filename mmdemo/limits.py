@@ -7,6 +7,6 @@ MIN_AUDIO_SECONDS = 0.3            # shorter clips hold no words
 MIN_IMAGE_SIDE = 16                # pixels; smaller images hold nothing to see
 MAX_IMAGE_PIXELS = 80_000_000      # 80 MP: a 50 MP phone photo passes, a 20000x20000 decompression bomb does not
 WORKING_IMAGE_SIDE = 1024          # images are decoded/reduced to at most this long side (OCR reads this size)
-MODEL_IMAGE_SIDE = 448             # the model path decodes at most this long side (the encoder sees 224 px):
+MODEL_IMAGE_SIDE = 448             # the model path decodes at most this long side (the encoder sees 320 px):
                                    # JPEG draft decoding at 1/2-1/8 scale makes a 12 MP photo cost ~15 ms
 SILENCE_RMS = 1e-3                 # below this RMS (float [-1, 1]) a recording counts as silence

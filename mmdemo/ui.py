@@ -747,7 +747,7 @@ PIPELINE_HTML = """
 HOW_MD = r"""
 ### The pipeline
 A message may hold text, one photo and one voice message. Pretrained encoders, frozen, turn each into a sequence of
-vectors: word pieces from MiniLM, a 7×7 grid of patch vectors from EfficientNet-Lite0, and for the voice both a
+vectors: word pieces from MiniLM, a 7×7 grid of patch vectors from EfficientNet-Lite0 (the photo seen at 320 px), and for the voice both a
 Whisper transcript (read by the text encoder) and log-mel frames that a small trained CNN + BiLSTM turns into one
 token per 80 ms. The **alignment** layer projects every token to the same width and adds a learned modality-type
 and position embedding, so the fusion knows which tokens are words, image cells or moments of audio. A **fusion**
