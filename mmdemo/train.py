@@ -279,17 +279,26 @@ def train_in_parallel(fusions: list[str], argv: list[str], args) -> list[dict]:
     """Run `python -m mmdemo.train --fusion F --threads 1` for every strategy, `args.jobs` at a time; the
     slowest strategies (the attention ones) start first."""
     import subprocess
+    import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
     base = [sys.executable, "-m", "mmdemo.train", *_without(argv, "--fusion", "--jobs", "--threads")]
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONUNBUFFERED="1")   # lines as they come
 
     def run(fusion: str) -> dict:
-        proc = subprocess.run([*base, "--fusion", fusion, "--threads", "1"], env=env, capture_output=True, text=True)
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-3:])
+        # the job's own lines ("[fusion] epoch 3: loss ... val acc ...") are passed on as they come; its progress
+        # bars (stderr) would interleave unreadably, so only their last lines are kept, for an error message
+        with tempfile.TemporaryFile("w+") as err:
+            proc = subprocess.Popen([*base, "--fusion", fusion, "--threads", "1"], env=env, stdout=subprocess.PIPE,
+                                    stderr=err, text=True)
+            for line in proc.stdout:
+                if line.startswith(f"[{fusion}]"):
+                    print(line.rstrip(), flush=True)
+            proc.wait()
+            err.seek(0)
+            tail = "\n".join(err.read().replace("\r", "\n").strip().splitlines()[-3:])
         if proc.returncode:
             raise RuntimeError(f"training {fusion} failed ({proc.returncode}):\n{tail}")
-        print(tail.splitlines()[-1] if tail else f"[{fusion}] done", flush=True)
         return json.loads((args.out / fusion / "training_log.json").read_text())
 
     order = sorted(fusions, key=lambda f: ("attention" not in f, fusions.index(f)))

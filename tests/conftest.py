@@ -39,11 +39,17 @@ TINY_CONFIG = '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'   # 
 def tiny_checkpoints(tiny_data, tmp_path_factory) -> Path:
     """All four fusion strategies trained for a few steps on the tiny build (small model width), two at a time
     in one-thread processes (`--jobs 2`, as the full training runs)."""
+    import contextlib
+    import io
+
     out = tmp_path_factory.mktemp("tiny_ckpt")
     from mmdemo.train import main as train_main
-    train_main(["--fusion", "all", "--data", str(tiny_data), "--out", str(out), "--cache-dir",
-                str(tiny_data / "cache"), "--epochs", "3", "--batch-size", "16", "--patience", "3", "--jobs", "2",
-                "--config", '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'])
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        train_main(["--fusion", "all", "--data", str(tiny_data), "--out", str(out), "--cache-dir",
+                    str(tiny_data / "cache"), "--epochs", "3", "--batch-size", "16", "--patience", "3", "--jobs", "2",
+                    "--config", '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'])
+    (out / "train_stdout.txt").write_text(printed.getvalue())   # what a person running it saw (test_train)
     return out
 
 

@@ -23,6 +23,17 @@ def test_all_fusions_train_save_and_log(tiny_checkpoints):
         assert abs(float(model.temperature) - log["temperature"]) < 1e-3
 
 
+def test_parallel_jobs_show_every_epoch_as_it_ends(tiny_checkpoints):
+    """`--jobs 2` runs each strategy in its own process; their per-epoch lines still reach the person running it."""
+    printed = (tiny_checkpoints / "train_stdout.txt").read_text().splitlines()
+    for fusion in FUSIONS:
+        epochs = [line for line in printed if line.startswith(f"[{fusion}] epoch ")]
+        log = json.loads((tiny_checkpoints / fusion / "training_log.json").read_text())
+        assert len(epochs) == len(log["epochs"]) >= 1
+        assert any(line.startswith(f"[{fusion}] best val acc") for line in printed)
+    assert not any("it/s" in line for line in printed)   # no progress bars mixed in
+
+
 def test_accelerate_launch_runs_two_processes(tiny_data, tiny_checkpoints, tmp_path):
     """The same script under `accelerate launch` with two CPU (gloo) processes: world size 2 in its log.
 
