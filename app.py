@@ -33,8 +33,8 @@ def main() -> None:
 
     rt = runtime().start()            # load + warm up in a background thread while the server starts
     demo = build_demo(rt)
-    # Two CPU cores: at most two chat requests compute at once (16x25 load: p95 of photo turns 2.2 s with 2, 2.7 s
-    # with 4). MMDEMO_CONCURRENCY raises it on a bigger machine.
+    # Two CPU cores: at most two chat requests compute at once (16x25 load, measured before the load client's own
+    # CPU was cut: p95 of photo turns 2.2 s with 2, 2.7 s with 4). MMDEMO_CONCURRENCY raises it on a bigger machine.
     demo.queue(default_concurrency_limit=int(os.environ.get("MMDEMO_CONCURRENCY", "2")))
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, **launch_kwargs())
 

@@ -144,6 +144,8 @@ class ImageEncoder(nn.Module):
         """For serving only: fold every BatchNorm into the convolution before it and keep activations
         channels-last. Same tokens up to float rounding, less work per photo (see the README's benchmark).
         A folded encoder cannot be fine-tuned."""
+        if self.folded:
+            return self
         net = self.model
         pairs = [(net, "_conv_stem", "_bn0"), (net, "_conv_head", "_bn1")]
         for block in net._blocks:
@@ -153,8 +155,6 @@ class ImageEncoder(nn.Module):
         with torch.no_grad():
             for owner, conv_name, bn_name in pairs:
                 conv, bn = getattr(owner, conv_name), getattr(owner, bn_name)
-                if not isinstance(bn, nn.modules.batchnorm._BatchNorm):
-                    continue   # already folded
                 scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
                 bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
                 conv.weight = nn.Parameter(conv.weight * scale.view(-1, 1, 1, 1), requires_grad=False)

@@ -243,17 +243,19 @@ def encoder_cache_path(manifest: Path, cache_dir: Path, n_top: int, image_size: 
 
 
 def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path = ".cache/features",
-                        extractor: FeatureExtractor | None = None, batch_size: int = 32) -> list[dict]:
+                        extractor: FeatureExtractor | None = None, batch_size: int = 32,
+                        image_size: int | None = None) -> list[dict]:
     """Like build_feature_cache, but "text_tokens" / "image_tokens" hold what ENTERS the top n layers:
     MiniLM hidden states [L, 384] before layer 6-n and EfficientNet activations [49, C] before block -n.
     Audio frames and labels are the ordinary cache's."""
     from .media import load_image
 
     manifest, cache_dir = Path(manifest), Path(cache_dir)
-    extractor = extractor or FeatureExtractor()
-    path = encoder_cache_path(manifest, cache_dir, n_top, extractor.image_encoder.size)
+    size = extractor.image_encoder.size if extractor is not None else (image_size or IMAGE_SIZE)
+    path = encoder_cache_path(manifest, cache_dir, n_top, size)
     if path.exists():
         return torch.load(path, weights_only=False)
+    extractor = extractor or FeatureExtractor(image_size=size)
     base = build_feature_cache(manifest, extractor, cache_dir)
     images = {s.id: s.image for s in read_manifest(manifest)}
     text_model, net = extractor.text_encoder.model, extractor.image_encoder.model

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -396,7 +397,13 @@ class OwnApp:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-_TLS_CONTEXT = None
+@functools.cache
+def _tls_context():
+    import ssl
+
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def client_kwargs() -> dict:
@@ -407,15 +414,8 @@ def client_kwargs() -> dict:
     client's CPU, taken from the two cores the server under test runs on. One context, built once and shared,
     verifies exactly as the default does.
     """
-    global _TLS_CONTEXT
-    if _TLS_CONTEXT is None:
-        import ssl
-
-        import certifi
-
-        _TLS_CONTEXT = ssl.create_default_context(cafile=certifi.where())
     # gradio_client hands ssl_verify to httpx's `verify`, which takes a bool or a ready ssl.SSLContext
-    return dict(verbose=False, download_files=False, analytics_enabled=False, ssl_verify=_TLS_CONTEXT)
+    return dict(verbose=False, download_files=False, analytics_enabled=False, ssl_verify=_tls_context())
 
 
 def _close(client) -> None:

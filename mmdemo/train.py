@@ -111,7 +111,7 @@ class AugmentedDataset(torch.utils.data.Dataset):
 def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_dir: Path, args,
               accelerator: Accelerator) -> dict:
     set_seed(args.seed)
-    config: ModelConfig = ModelConfig.from_dict({**MODEL_CONFIGS[fusion].to_dict(), **(args.config_overrides or {})})
+    config = run_config(fusion, args)
     model = MultimodalModel.from_pretrained(args.init) if args.init else MultimodalModel(config)
     if args.init and model.config.fusion != fusion:
         raise SystemExit(f"--init {args.init} holds a {model.config.fusion!r} model, not {fusion!r}")
@@ -232,13 +232,12 @@ def main(argv=None) -> list[dict]:
     image_size = image_size_of(fusions, args)
     with accelerator.main_process_first():  # one process extracts the features, the others read the cache
         if args.finetune_top:
-            from .features import FeatureExtractor, build_encoder_cache
+            from .features import build_encoder_cache
 
-            extractor = FeatureExtractor(image_size=image_size)
             train_items = build_encoder_cache(args.data / "train" / "manifest.jsonl", args.finetune_top, args.cache_dir,
-                                              extractor)
+                                              image_size=image_size)
             val_items = build_encoder_cache(args.data / "val" / "manifest.jsonl", args.finetune_top, args.cache_dir,
-                                            extractor)
+                                            image_size=image_size)
         else:
             train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
                                               image_size=image_size)
@@ -253,10 +252,14 @@ def main(argv=None) -> list[dict]:
     return [train_one(f, train_items, val_items, args.out, args, accelerator) for f in fusions]
 
 
+def run_config(fusion: str, args) -> ModelConfig:
+    """The named config of `fusion` with this run's --config overrides."""
+    return ModelConfig.from_dict({**MODEL_CONFIGS[fusion].to_dict(), **(args.config_overrides or {})})
+
+
 def image_size_of(fusions: list[str], args) -> int:
     """The image encoder's input size for this run: the strategies share one feature cache, so one size."""
-    sizes = {ModelConfig.from_dict({**MODEL_CONFIGS[f].to_dict(), **(args.config_overrides or {})}).image_size
-             for f in fusions}
+    sizes = {run_config(f, args).image_size for f in fusions}
     if len(sizes) != 1:
         raise SystemExit(f"the strategies' configs ask for different image sizes {sorted(sizes)}")
     return sizes.pop()
