@@ -23,6 +23,10 @@ from . import speech, texts
 from .manifest import write_manifest
 
 DEFAULT_SIZES = {"train": 4000, "val": 600, "test": 1000}
+# Extra training photos, by kind, written beside the training split as photos.jsonl: valid photo-only (R1)
+# rows, which training uses as a bank to swap photos of the same kind into the samples (mmdemo.train.swap_image).
+# 2,000 photos come with the samples; damage on unseen product types is the hardest call, hence the weights.
+PHOTO_BANK = {"product": 1500, "damaged_product": 1500, "error_screen": 750, "receipt": 500, "parcel": 500, "other": 750}
 # share of each modality mix (and, for image mixes, which rule produced the label)
 MIX_WEIGHTS = {
     "text": 0.24,
@@ -118,6 +122,29 @@ def render_image_of(plan: dict, out: Path) -> dict:
     return {"image": rel, "image_meta": meta}
 
 
+def render_bank_photo(args: tuple[str, int, int, str]) -> dict:
+    """One training-bank photo of `kind`, from its own RNG (seed, kind, index), as a photo-only R1 row."""
+    kind, index, seed, out_dir = args
+    rng = random.Random(f"{seed}/photos/{kind}/{index}")
+    img, meta = image_gen.render_image(kind, rng, held_out=False)
+    rel = f"photos/{kind}-{index:05d}.jpg"
+    img.save(Path(out_dir) / rel, quality=rng.randint(55, 95))
+    return {"id": f"photo-{kind}-{index:05d}", "text": "", "image": rel, "audio": None,
+            "intent": R1_INTENT_FROM_IMAGE[kind], "image_kind": kind, "tone": "calm", "rule": "R1", "mix": "image",
+            "image_meta": meta}
+
+
+def build_photo_bank(out: Path, scale: float, seed: int, workers: int) -> Path:
+    """Render the training photo bank (PHOTO_BANK x scale) into out/photos/ and out/photos.jsonl."""
+    (out / "photos").mkdir(parents=True, exist_ok=True)
+    jobs = [(kind, i, seed, str(out)) for kind, n in PHOTO_BANK.items() for i in range(max(2, round(n * scale)))]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        rows = list(tqdm(pool.map(render_bank_photo, jobs, chunksize=16), total=len(jobs), desc=f"{out.name}: photos"))
+    path = out / "photos.jsonl"
+    write_manifest(path, rows)
+    return path
+
+
 def _rerender_image(args: tuple[dict, str]) -> dict:
     plan, out_dir = args
     return render_image_of(plan, Path(out_dir))
@@ -198,14 +225,23 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--asr", default="faster-whisper", choices=["faster-whisper", "none"])
     b.add_argument("--images-only", action="store_true",
                    help="re-render the images of an existing build (same seed and size); keep voices and transcripts")
+    b.add_argument("--photos-only", action="store_true",
+                   help="(re)render only the training photo bank (train/photos.jsonl) of an existing build")
     args = ap.parse_args(argv)
     t0 = time.time()
     summary = {}
+    if args.photos_only:
+        path = build_photo_bank(args.out / "train", args.scale, args.seed, args.workers)
+        print(f"photo bank -> {path} ({time.time() - t0:.0f} s)")
+        return
     for split in args.splits.split(","):
         n = max(8, int(round(DEFAULT_SIZES[split] * args.scale)))
         path = build_split(split, n, args.out, args.seed, args.workers, args.asr, args.images_only)
         summary[split] = summarize(path)
         print(f"{split}: {n} samples -> {path}")
+        if split == "train":
+            bank = build_photo_bank(path.parent, args.scale, args.seed, args.workers)
+            summary["train_photo_bank"] = summarize(bank)["image_kind"]
     summary["seconds"] = round(time.time() - t0, 1)
     summary["images_only"] = args.images_only
     summary["skeletons_per_intent"] = texts.skeleton_counts()

@@ -23,6 +23,16 @@ def test_manifests_have_documented_format(tiny_data):
         assert len(samples) == len(rows)
 
 
+def test_training_photo_bank_holds_valid_photo_only_rows(tiny_data):
+    """train/photos.jsonl: kind-labelled training photos (a bank for photo swapping), each a valid R1 row."""
+    samples = read_manifest(tiny_data / "train" / "photos.jsonl")
+    assert {s.image_kind for s in samples} == set(R1_INTENT_FROM_IMAGE)
+    for s in samples:
+        assert s.text == "" and s.audio is None and s.image.stat().st_size > 0
+        assert s.rule == "R1" and s.intent == R1_INTENT_FROM_IMAGE[s.image_kind]
+    assert not (tiny_data / "val" / "photos.jsonl").exists() and not (tiny_data / "test" / "photos.jsonl").exists()
+
+
 def test_voice_clips_were_transcribed_by_the_asr(tiny_data):
     rows = [json.loads(line) for line in (tiny_data / "train" / "manifest.jsonl").read_text().splitlines()]
     voiced = [r for r in rows if r["audio"]]
