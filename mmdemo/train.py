@@ -97,15 +97,36 @@ def warmup_cosine(optimizer, total_steps: int) -> torch.optim.lr_scheduler.Lambd
     return torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
 
 
+def images_by_kind(items: list[dict]) -> dict[int, list[torch.Tensor]]:
+    """Every training photo's patch tokens, grouped by image kind (for swap_image)."""
+    bank: dict[int, list[torch.Tensor]] = {}
+    for it in items:
+        if it["image_tokens"] is not None:
+            bank.setdefault(it["image_kind"], []).append(it["image_tokens"])
+    return bank
+
+
+def swap_image(item: dict, bank: dict[int, list[torch.Tensor]], rng: random.Random, p: float) -> dict:
+    """With probability p, give the sample another training photo of the same kind. Every label stays true:
+    under R1 and R3 the intent follows the photo's kind, which is kept; an explicit request wins over any photo;
+    tone never comes from the photo. Each photo then meets many texts and voices instead of one, so the fusion
+    has to learn the rules rather than the pairs, and the image branch sees each kind in more contexts."""
+    if item["image_tokens"] is None or p <= 0 or rng.random() >= p:
+        return item
+    return {**item, "image_tokens": rng.choice(bank[item["image_kind"]])}
+
+
 class AugmentedDataset(torch.utils.data.Dataset):
-    def __init__(self, items: list[dict], seed: int):
+    def __init__(self, items: list[dict], seed: int, swap_images: float = 0.0, extra_images: list[dict] = ()):
         self.items, self.seed, self.epoch = items, seed, 0
+        self.swap_images, self.bank = swap_images, images_by_kind([*items, *extra_images])
 
     def __len__(self):
         return len(self.items)
 
     def __getitem__(self, i):
-        return augment(self.items[i], random.Random(self.seed * 1_000_003 + self.epoch * 10_007 + i))
+        rng = random.Random(self.seed * 1_000_003 + self.epoch * 10_007 + i)
+        return augment(swap_image(self.items[i], self.bank, rng, self.swap_images), rng)
 
 
 def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_dir: Path, args,
@@ -120,7 +141,8 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
         from .features import EncoderTops, FinetunedModel
 
         model = FinetunedModel(model, getattr(args, "encoder_tops", None) or EncoderTops.load_encoders(finetune_top))
-    dataset = AugmentedDataset(train_items, args.seed)
+    dataset = AugmentedDataset(train_items, args.seed, getattr(args, "swap_images", 0.0),
+                               getattr(args, "photo_items", None) or [])
     loader = DataLoader(dataset, batch_size=args.batch_size, shuffle=True, collate_fn=collate,
                         generator=torch.Generator().manual_seed(args.seed))
     params = model.param_groups(args.lr, getattr(args, "encoder_lr", 1e-4)) if finetune_top else model.parameters()
@@ -184,7 +206,8 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
     log.update({"best_epoch": best["epoch"], "val_accuracy": round(best["val_accuracy"], 4),
                 "temperature": round(temperature, 4), "val_ece_uncalibrated": round(ece_before, 4),
                 "val_ece_calibrated": round(ece_after, 4), "seconds": round(time.time() - t0, 1),
-                "parameters": model.num_parameters(), "train_samples": len(train_items)})
+                "parameters": model.num_parameters(), "train_samples": len(train_items),
+                "swap_images": dataset.swap_images, "bank_photos": sum(map(len, dataset.bank.values()))})
     if accelerator.is_main_process:
         model.save_pretrained(out_dir / fusion)
         (out_dir / fusion / "training_log.json").write_text(json.dumps(log, indent=1))
@@ -207,6 +230,9 @@ def parse_args(argv=None):
     ap.add_argument("--weight-decay", default=0.01, type=float)
     ap.add_argument("--patience", default=4, type=int)
     ap.add_argument("--seed", default=0, type=int)
+    ap.add_argument("--swap-images", default=0.5, type=float,
+                    help="chance that a training sample's photo is replaced by another training photo of the same "
+                         "kind (from the samples and the data's photo bank, train/photos.jsonl); 0 turns it off")
     ap.add_argument("--train-fraction", default=1.0, type=float, help="use this share of the training split")
     ap.add_argument("--init", default=None, type=Path, help="start from this checkpoint folder (e.g. a pretrained backbone)")
     ap.add_argument("--config", default=None, help='JSON overrides of the model config, e.g. \'{"d_model": 64}\'')
@@ -238,16 +264,22 @@ def main(argv=None) -> list[dict]:
                                               image_size=image_size)
             val_items = build_encoder_cache(args.data / "val" / "manifest.jsonl", args.finetune_top, args.cache_dir,
                                             image_size=image_size)
+            photos = args.data / "train" / "photos.jsonl"
+            args.photo_items = build_encoder_cache(photos, args.finetune_top, args.cache_dir, image_size=image_size) \
+                if photos.exists() and args.swap_images > 0 else []
         else:
             train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
                                               image_size=image_size)
             val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir,
                                             image_size=image_size)
+            photos = args.data / "train" / "photos.jsonl"
+            args.photo_items = build_feature_cache(photos, cache_dir=args.cache_dir, image_size=image_size) \
+                if photos.exists() and args.swap_images > 0 else []
     if args.train_fraction < 1.0:
         rng = random.Random(args.seed)
         train_items = rng.sample(train_items, max(1, int(len(train_items) * args.train_fraction)))
     if args.jobs > 1 and len(fusions) > 1 and accelerator.num_processes == 1:
-        del train_items, val_items   # each job reads the (now built) feature cache itself
+        del train_items, val_items, args.photo_items   # each job reads the (now built) feature caches itself
         return train_in_parallel(fusions, sys.argv[1:] if argv is None else list(argv), args)
     return [train_one(f, train_items, val_items, args.out, args, accelerator) for f in fusions]
 

@@ -23,6 +23,37 @@ def test_all_fusions_train_save_and_log(tiny_checkpoints):
         assert abs(float(model.temperature) - log["temperature"]) < 1e-3
 
 
+def test_swap_image_keeps_every_label_and_the_photo_kind():
+    import random
+
+    import torch
+
+    from mmdemo.train import images_by_kind, swap_image
+
+    photo = lambda v: torch.full((49, 8), float(v))
+    items = [{"image_tokens": photo(k * 10 + i), "image_kind": k, "intent": 5, "tone": 1, "rule": "R1"}
+             for k in (2, 3) for i in range(4)]
+    bank = images_by_kind(items + [{"image_tokens": None, "image_kind": 6}])
+    assert sorted(bank) == [2, 3] and all(len(v) == 4 for v in bank.values())
+    rng = random.Random(0)
+    swapped = [swap_image(it, bank, rng, 1.0) for it in items for _ in range(20)]
+    for it, new in zip([it for it in items for _ in range(20)], swapped):
+        assert {k: new[k] for k in ("image_kind", "intent", "tone", "rule")} == \
+               {k: it[k] for k in ("image_kind", "intent", "tone", "rule")}
+        assert int(new["image_tokens"][0, 0]) // 10 == it["image_kind"]   # a photo of the same kind
+    assert any(not torch.equal(a["image_tokens"], b["image_tokens"]) for a, b in
+               zip([it for it in items for _ in range(20)], swapped))
+    assert all(swap_image(it, bank, rng, 0.0) is it for it in items)
+    no_photo = {"image_tokens": None, "image_kind": 6}
+    assert swap_image(no_photo, bank, rng, 1.0) is no_photo
+
+
+def test_training_used_the_photo_bank(tiny_checkpoints):
+    log = json.loads((tiny_checkpoints / "attention" / "training_log.json").read_text())
+    assert log["swap_images"] == 0.5
+    assert log["bank_photos"] > log["train_samples"] // 4   # the samples' photos plus train/photos.jsonl
+
+
 def test_parallel_jobs_show_every_epoch_as_it_ends(tiny_checkpoints):
     """`--jobs 2` runs each strategy in its own process; their per-epoch lines still reach the person running it."""
     printed = (tiny_checkpoints / "train_stdout.txt").read_text().splitlines()
