@@ -274,10 +274,8 @@ class Pipeline:
                 v = v[-1]
             cross[k] = v[0].detach().float().numpy()
         shown = None
-        if prepared.image is not None:
-            from PIL import ImageOps
-            side = max(prepared.image.size)
-            shown = ImageOps.pad(prepared.image, (side, side), color=(128, 128, 128)).resize((224, 224))
+        if prepared.image is not None:   # the photo as the encoder saw it (padded square), at display size
+            shown = self.extractor.image_encoder.letterbox(prepared.image).resize((224, 224))
         return Explanation(fusion=fusion, tokens=tokens, segments=segments, attentions=attn, cross_attentions=cross,
                            image=shown, image_grid=tuple(self.extractor.image_encoder.grid),
                            audio_features=None if feats is None else feats.float().numpy(),

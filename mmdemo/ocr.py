@@ -60,15 +60,6 @@ def ocr_available() -> bool:
     return out.returncode == 0 and "eng" in (out.stdout + out.stderr).split()
 
 
-def _otsu(a: np.ndarray) -> int:
-    hist = np.bincount(a.ravel(), minlength=256).astype(np.float64)
-    p = hist / max(hist.sum(), 1.0)
-    w = np.cumsum(p)
-    mu = np.cumsum(p * np.arange(256))
-    between = (mu[-1] * w - mu) ** 2 / (w * (1 - w) + 1e-12)
-    return int(np.argmax(between))
-
-
 def skew_angle(grey: Image.Image, max_angle: float = 25.0) -> float:
     """The rotation (degrees, PIL's counter-clockwise) that makes the text lines horizontal.
 
