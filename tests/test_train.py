@@ -48,10 +48,14 @@ def test_swap_image_keeps_every_label_and_the_photo_kind():
     assert swap_image(no_photo, bank, rng, 1.0) is no_photo
 
 
-def test_training_used_the_photo_bank(tiny_checkpoints):
-    log = json.loads((tiny_checkpoints / "attention" / "training_log.json").read_text())
-    assert log["swap_images"] == 0.5
-    assert log["bank_photos"] > log["train_samples"] // 4   # the samples' photos plus train/photos.jsonl
+def test_training_used_the_photo_bank(tiny_data, tiny_checkpoints):
+    """Swapping draws from every training sample's photo and every photo of train/photos.jsonl."""
+    rows = lambda name: [json.loads(line) for line in (tiny_data / "train" / name).read_text().splitlines()]
+    with_photo = sum(1 for r in rows("manifest.jsonl") if r["image"])
+    for fusion in FUSIONS:
+        log = json.loads((tiny_checkpoints / fusion / "training_log.json").read_text())
+        assert log["swap_images"] == 0.5
+        assert log["bank_photos"] == with_photo + len(rows("photos.jsonl"))
 
 
 def test_parallel_jobs_show_every_epoch_as_it_ends(tiny_checkpoints):
