@@ -2,6 +2,7 @@
 
     python -m mmdemo.experiments label-efficiency   # pretrain once, then fine-tune the attention model on 1/5/20/100 %
     python -m mmdemo.experiments live-subset        # rebuild assets/training/live_subset.pt from the checkpoints
+    python -m mmdemo.experiments damage-transfer    # does "intact vs damaged" carry to a product type never seen?
 
 label-efficiency compares, for the attention fusion on the test split: no pretraining vs the pretrained backbone
 (mmdemo.pretrain), each fine-tuned with train.py's own loop (train_one) on 1 %, 5 %, 20 % and 100 % of the
@@ -15,6 +16,11 @@ live-subset stores, for the committed checkpoints, what each model's task heads 
 for late fusion the pooled per-modality vectors), for a few hundred training and validation samples. The
 Training tab's "train a little live" control fine-tunes the heads on them, so it runs on a fresh clone without
 the data build. Each entry carries the checkpoint's fingerprint; a retrained checkpoint needs a rebuild.
+
+damage-transfer asks the question behind the largest test-split error (intact vs damaged on held-out product
+types): a linear probe on the frozen, mean-pooled image features of the training photo bank is trained on
+"intact vs damaged" for k of the training product types and scored on one type it never saw, for every type
+and several random choices of the k.
 """
 from __future__ import annotations
 
@@ -288,6 +294,43 @@ def build_live_subset(checkpoints: str | Path, train_items: list[dict], val_item
     return out
 
 
+# ------------------------------------------------------------------------------------------- damage transfer
+def damage_transfer(photos: str | Path, cache_dir: str | Path, ks=(2, 4, 7, 10, 13), repeats: int = 2,
+                    seed: int = 0, steps: int = 300) -> dict:
+    """Leave-one-product-type-out probe over the bank's product photos (see the module docstring)."""
+    photos = Path(photos)
+    rows = [json.loads(line) for line in photos.read_text().splitlines()]
+    feats = {it["id"]: it["image_tokens"] for it in build_feature_cache(photos, cache_dir=cache_dir)}
+    picked = [r for r in rows if r["image_kind"] in ("product", "damaged_product")]
+    x = torch.stack([feats[r["id"]].float().mean(0) for r in picked])
+    y = torch.tensor([int(r["image_kind"] == "damaged_product") for r in picked])
+    ptype = [r["image_meta"]["product"] for r in picked]
+    types = sorted(set(ptype))
+    rng, gen = random.Random(seed), torch.Generator().manual_seed(seed)
+    result = {"photos": len(picked), "types": types, "by_k": {}}
+    for k in ks:
+        if k >= len(types):
+            continue
+        scores = []
+        for held in types:
+            for _ in range(repeats):
+                train_types = set(rng.sample([t for t in types if t != held], k))
+                tr = torch.tensor([i for i, t in enumerate(ptype) if t in train_types])
+                te = torch.tensor([i for i, t in enumerate(ptype) if t == held])
+                probe = torch.nn.Linear(x.shape[1], 2)
+                torch.nn.init.normal_(probe.weight, std=0.01, generator=gen)
+                opt = torch.optim.AdamW(probe.parameters(), 3e-3, weight_decay=1e-2)
+                for _ in range(steps):
+                    loss = torch.nn.functional.cross_entropy(probe(x[tr]), y[tr])
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                with torch.no_grad():
+                    scores.append(float((probe(x[te]).argmax(-1) == y[te]).float().mean()))
+        result["by_k"][str(k)] = {"held_out_accuracy": round(float(np.mean(scores)), 4), "runs": len(scores)}
+    return result
+
+
 # ------------------------------------------------------------------------------------------- CLI
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog="python -m mmdemo.experiments", description=__doc__.splitlines()[0])
@@ -322,6 +365,12 @@ def parse_args(argv=None):
     ls.add_argument("--out", default=LIVE_SUBSET, type=Path)
     ls.add_argument("--train-samples", default=600, type=int)
     ls.add_argument("--val-samples", default=200, type=int)
+    dt = sub.add_parser("damage-transfer", help="intact vs damaged, learned on k product types, on an unseen type")
+    dt.add_argument("--data", default="data", type=Path)
+    dt.add_argument("--cache-dir", default=".cache/features", type=Path)
+    dt.add_argument("--ks", default="2,4,7,10,13")
+    dt.add_argument("--repeats", default=2, type=int)
+    dt.add_argument("--json", default=None, type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "label-efficiency":
         args.fractions = [float(f) for f in args.fractions.split(",") if f]
@@ -333,6 +382,15 @@ def main(argv=None):
     args = parse_args(argv)
     if args.cmd == "label-efficiency":
         return label_efficiency(args)
+    if args.cmd == "damage-transfer":
+        result = damage_transfer(args.data / "train" / "photos.jsonl", args.cache_dir,
+                                 [int(k) for k in args.ks.split(",") if k], args.repeats)
+        print(f"{result['photos']} product photos of {len(result['types'])} types")
+        for k, v in result["by_k"].items():
+            print(f"trained on {k:>2} types -> unseen type: intact vs damaged {v['held_out_accuracy']:.3f} ({v['runs']} runs)")
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1))
+        return result
     train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir)
     val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir)
     path = build_live_subset(args.checkpoints, train_items, val_items, args.out, args.train_samples, args.val_samples)

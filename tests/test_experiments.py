@@ -67,3 +67,16 @@ def test_train_finetune_top_saves_encoder_layers(tiny_data, tmp_path):
     moved = [not torch.equal(a, b) for a, b in zip(model.tops.state_dict().values(), fresh.state_dict().values())
              if a.is_floating_point()]
     assert any(moved)   # the encoder layers were trained and saved
+
+
+def test_damage_transfer_scores_every_product_type_unseen(tiny_data):
+    """The leave-one-product-type-out probe runs on the bank's product photos and scores each type once per repeat."""
+    photos = tiny_data / "train" / "photos.jsonl"
+    rows = [json.loads(line) for line in photos.read_text().splitlines()]
+    products = [r for r in rows if r["image_kind"] in ("product", "damaged_product")]
+    result = experiments.damage_transfer(photos, tiny_data / "cache", ks=(1, 99), repeats=1, steps=20)
+    assert result["photos"] == len(products)
+    assert result["types"] == sorted({r["image_meta"]["product"] for r in products})
+    assert list(result["by_k"]) == ["1"]          # k = 99 leaves no type unseen: skipped
+    assert result["by_k"]["1"]["runs"] == len(result["types"])
+    assert 0.0 <= result["by_k"]["1"]["held_out_accuracy"] <= 1.0
