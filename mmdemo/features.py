@@ -80,6 +80,11 @@ def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE) ->
     return cache_dir / f"{manifest.parent.name}-{key}{size}.pt"
 
 
+def _image_size(extractor: FeatureExtractor | None, image_size: int | None) -> int:
+    """The input size a cache is built at: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE."""
+    return extractor.image_encoder.size if extractor is not None else (image_size or IMAGE_SIZE)
+
+
 def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None = None,
                         cache_dir: str | Path = ".cache/features", batch_size: int = 32,
                         image_size: int | None = None) -> list[dict]:
@@ -88,7 +93,7 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
     from .media import load_audio, load_image
 
     manifest = Path(manifest)
-    size = extractor.image_encoder.size if extractor is not None else (image_size or IMAGE_SIZE)
+    size = _image_size(extractor, image_size)
     path = cache_path(manifest, Path(cache_dir), size)
     if path.exists():
         return torch.load(path, weights_only=False)
@@ -251,7 +256,7 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
     from .media import load_image
 
     manifest, cache_dir = Path(manifest), Path(cache_dir)
-    size = extractor.image_encoder.size if extractor is not None else (image_size or IMAGE_SIZE)
+    size = _image_size(extractor, image_size)
     path = encoder_cache_path(manifest, cache_dir, n_top, size)
     if path.exists():
         return torch.load(path, weights_only=False)

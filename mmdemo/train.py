@@ -260,21 +260,14 @@ def main(argv=None) -> list[dict]:
         if args.finetune_top:
             from .features import build_encoder_cache
 
-            train_items = build_encoder_cache(args.data / "train" / "manifest.jsonl", args.finetune_top, args.cache_dir,
-                                              image_size=image_size)
-            val_items = build_encoder_cache(args.data / "val" / "manifest.jsonl", args.finetune_top, args.cache_dir,
-                                            image_size=image_size)
-            photos = args.data / "train" / "photos.jsonl"
-            args.photo_items = build_encoder_cache(photos, args.finetune_top, args.cache_dir, image_size=image_size) \
-                if photos.exists() and args.swap_images > 0 else []
+            load = lambda manifest: build_encoder_cache(manifest, args.finetune_top, args.cache_dir,
+                                                        image_size=image_size)
         else:
-            train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
-                                              image_size=image_size)
-            val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir,
-                                            image_size=image_size)
-            photos = args.data / "train" / "photos.jsonl"
-            args.photo_items = build_feature_cache(photos, cache_dir=args.cache_dir, image_size=image_size) \
-                if photos.exists() and args.swap_images > 0 else []
+            load = lambda manifest: build_feature_cache(manifest, cache_dir=args.cache_dir, image_size=image_size)
+        train_items = load(args.data / "train" / "manifest.jsonl")
+        val_items = load(args.data / "val" / "manifest.jsonl")
+        photos = args.data / "train" / "photos.jsonl"
+        args.photo_items = load(photos) if photos.exists() and args.swap_images > 0 else []
     if args.train_fraction < 1.0:
         rng = random.Random(args.seed)
         train_items = rng.sample(train_items, max(1, int(len(train_items) * args.train_fraction)))

@@ -48,7 +48,7 @@ def tiny_checkpoints(tiny_data, tmp_path_factory) -> Path:
     with contextlib.redirect_stdout(printed):
         train_main(["--fusion", "all", "--data", str(tiny_data), "--out", str(out), "--cache-dir",
                     str(tiny_data / "cache"), "--epochs", "3", "--batch-size", "16", "--patience", "3", "--jobs", "2",
-                    "--config", '{"d_model": 32, "d_ff": 64, "audio_dim": 32, "n_layers": 1}'])
+                    "--config", TINY_CONFIG])
     (out / "train_stdout.txt").write_text(printed.getvalue())   # what a person running it saw (test_train)
     return out
 
