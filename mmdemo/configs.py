@@ -34,6 +34,8 @@ class ModelConfig:
     max_text_len: int = 40          # word pieces incl. [CLS]/[SEP]; longer inputs are truncated
     max_audio_tokens: int = 64      # 64 x 0.08 s = 5.1 s before the audio encoder starts pooling
     text_encoder: str = "minilm"
+    text_adapter: str | None = None      # LoRA adapter folder of the text encoder, relative to the checkpoints root
+    text_adapter_id: str | None = None   # ...and its fingerprint: the token states were computed with exactly it
     image_encoder: str = "efficientnet-lite0"
     n_intents: int = len(INTENTS)
     n_image_kinds: int = len(IMAGE_KIND_LABELS)   # includes "none"
@@ -65,6 +67,9 @@ class ModelConfig:
 # products on unseen product types far better than at 224 (held-out image kind 0.73 -> 0.79), for about twice
 # the encoder's work (ImageEncoder.fold_batchnorm wins part of it back when serving).
 IMAGE_SIZE = 320
+
+# where a checkpoints folder keeps the LoRA adapter of the text encoder (mmdemo.adapt_text) its models read
+TEXT_ADAPTER_DIR = "text_adapter"
 
 
 def tiny_config(fusion: str = "attention", **overrides: Any) -> ModelConfig:

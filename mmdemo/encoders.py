@@ -8,8 +8,11 @@ and load offline; nothing here downloads (pass a local folder / file to use othe
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
 import os
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -30,14 +33,59 @@ def _has_trainable(module: nn.Module) -> bool:
 
 
 # --------------------------------------------------------------------------------------------- text
+class LoRALinear(nn.Module):
+    """A frozen nn.Linear plus a trainable low-rank update (LoRA, Hu et al. 2021):
+
+        y = W x + b + (alpha / r) * B (A x),     A: [r, in], B: [out, r], B = 0 at the start
+
+    so training starts exactly at the pretrained layer and learns r * (in + out) numbers instead of in * out.
+    merged() folds B A into W, so the adapted layer costs nothing extra when serving.
+    """
+
+    def __init__(self, base: nn.Linear, rank: int = 8, alpha: float | None = None,
+                 generator: torch.Generator | None = None):
+        super().__init__()
+        self.base = base
+        _freeze(base)
+        self.rank = rank
+        self.scale = (alpha if alpha is not None else 2.0 * rank) / rank
+        self.lora_a = nn.Parameter(torch.randn(rank, base.in_features, generator=generator) * 0.01)
+        self.lora_b = nn.Parameter(torch.zeros(base.out_features, rank))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.base(x) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
+
+    @torch.no_grad()
+    def merged(self) -> nn.Linear:
+        out = nn.Linear(self.base.in_features, self.base.out_features, bias=self.base.bias is not None)
+        out.weight.copy_(self.base.weight + self.scale * self.lora_b @ self.lora_a)
+        if self.base.bias is not None:
+            out.bias.copy_(self.base.bias)
+        _freeze(out)
+        return out
+
+
+# the linear maps of every BERT layer that an adapter updates: Q, K, V, W^O and both FFN matrices
+LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                "intermediate.dense", "output.dense")
+ADAPTER_WEIGHTS, ADAPTER_CONFIG = "adapter.safetensors", "adapter.json"
+
+
+def adapter_fingerprint(folder: str | Path) -> str:
+    """A short hash of an adapter's weights: feature caches and checkpoints name the adapter by it."""
+    return hashlib.sha1((Path(folder) / ADAPTER_WEIGHTS).read_bytes()).hexdigest()[:10]
+
+
 class TextEncoder(nn.Module):
     """all-MiniLM-L6-v2 (or any BERT-like HF model) -> last hidden states [B, L, 384].
 
     Loaded with eager attention because transformers' default sdpa returns no attention weights.
     Frozen and in eval mode by default; set_trainable_top_layers(n) opens the top n layers for fine-tuning.
+    `adapter` names a folder written by save_adapter (LoRA weights from mmdemo.adapt_text); they are merged into
+    the layers, so the adapted encoder runs as fast as the plain one. `adapter_id` is None without one.
     """
 
-    def __init__(self, name_or_path: str = "minilm"):
+    def __init__(self, name_or_path: str = "minilm", adapter: str | Path | None = None):
         super().__init__()
         from transformers import AutoModel, AutoTokenizer
 
@@ -46,8 +94,68 @@ class TextEncoder(nn.Module):
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModel.from_pretrained(path, attn_implementation="eager")
         self.dim: int = self.model.config.hidden_size
+        self.adapter_id: str | None = None
         _freeze(self.model)
         self.model.eval()
+        if adapter is not None:
+            self.load_adapter(adapter)
+            self.merge_lora()
+
+    # ---- LoRA adapters
+    def _targets(self):
+        for i, layer in enumerate(self.layers):
+            for name in LORA_TARGETS:
+                parent_name, _, attr = name.rpartition(".")
+                yield f"layer.{i}.{name}", layer.get_submodule(parent_name), attr
+
+    def add_lora(self, rank: int = 8, alpha: float | None = None, seed: int = 0) -> None:
+        """Wrap every target linear map in a LoRALinear; only the adapters are trainable afterwards."""
+        gen = torch.Generator().manual_seed(seed)
+        _freeze(self.model)
+        for _, parent, attr in self._targets():
+            setattr(parent, attr, LoRALinear(getattr(parent, attr), rank, alpha, gen))
+        self.lora_config = {"rank": rank, "alpha": alpha if alpha is not None else 2.0 * rank,
+                            "targets": list(LORA_TARGETS), "base": self.name_or_path}
+
+    def lora_state_dict(self) -> dict[str, Tensor]:
+        out = {}
+        for name, parent, attr in self._targets():
+            mod = getattr(parent, attr)
+            if isinstance(mod, LoRALinear):
+                out[f"{name}.lora_a"], out[f"{name}.lora_b"] = mod.lora_a.detach(), mod.lora_b.detach()
+        return out
+
+    def save_adapter(self, folder: str | Path, **info) -> Path:
+        from safetensors.torch import save_file
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        save_file({k: v.contiguous() for k, v in self.lora_state_dict().items()}, str(folder / ADAPTER_WEIGHTS))
+        (folder / ADAPTER_CONFIG).write_text(json.dumps({**self.lora_config, **info}, indent=2) + "\n")
+        return folder
+
+    def load_adapter(self, folder: str | Path) -> None:
+        """Add LoRA wrappers shaped as the saved adapter and load its weights (not merged: see merge_lora)."""
+        from safetensors.torch import load_file
+
+        folder = Path(folder)
+        cfg = json.loads((folder / ADAPTER_CONFIG).read_text())
+        if tuple(cfg["targets"]) != LORA_TARGETS:
+            raise ValueError(f"adapter {folder} targets {cfg['targets']}, this code {list(LORA_TARGETS)}")
+        self.add_lora(cfg["rank"], cfg["alpha"])
+        weights = load_file(str(folder / ADAPTER_WEIGHTS))
+        for name, parent, attr in self._targets():
+            mod = getattr(parent, attr)
+            mod.lora_a.data.copy_(weights[f"{name}.lora_a"])
+            mod.lora_b.data.copy_(weights[f"{name}.lora_b"])
+        self.adapter_id = adapter_fingerprint(folder)
+
+    def merge_lora(self) -> None:
+        """Fold every adapter into its linear map (serving: no extra work per token)."""
+        for _, parent, attr in self._targets():
+            mod = getattr(parent, attr)
+            if isinstance(mod, LoRALinear):
+                setattr(parent, attr, mod.merged())
 
     @staticmethod
     def resolve(name_or_path: str) -> str:

@@ -266,6 +266,15 @@ def head_inputs(model: MultimodalModel, items: list[dict], batch_size: int = 128
     return {"joint": torch.cat(joint)}
 
 
+def checkpoints_text_adapter(checkpoints: Path) -> Path | None:
+    """The text adapter folder the committed checkpoints were trained on (checked as the app checks it)."""
+    from .inference import Pipeline
+
+    models = {f: MultimodalModel.from_pretrained(checkpoints / f) for f in FUSION_NAMES
+              if (checkpoints / f / "config.json").exists()}
+    return Pipeline.text_adapter_of(models, checkpoints)
+
+
 def build_live_subset(checkpoints: str | Path, train_items: list[dict], val_items: list[dict], out: str | Path,
                       n_train: int = 600, n_val: int = 200, seed: int = 0) -> Path:
     """assets/training/live_subset.pt: fp16 head inputs of n_train training and n_val validation samples for
@@ -391,8 +400,11 @@ def main(argv=None):
         if args.json:
             args.json.write_text(json.dumps(result, indent=1))
         return result
-    train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir)
-    val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir)
+    adapter = checkpoints_text_adapter(Path(args.checkpoints))   # the text features the checkpoints were trained on
+    train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
+                                      text_adapter=adapter)
+    val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir,
+                                    text_adapter=adapter)
     path = build_live_subset(args.checkpoints, train_items, val_items, args.out, args.train_samples, args.val_samples)
     print(f"wrote {path} ({path.stat().st_size / 2**20:.2f} MB)")
     return path

@@ -33,10 +33,10 @@ class FeatureExtractor:
     """The three frozen front ends in one place: MiniLM token states, EfficientNet patch tokens, Fbank frames."""
 
     def __init__(self, text_encoder=None, image_encoder=None, featurizer=None, max_text_len: int = 40,
-                 image_size: int = IMAGE_SIZE):
+                 image_size: int = IMAGE_SIZE, text_adapter: str | Path | None = None):
         from .encoders import AudioFeaturizer, ImageEncoder, TextEncoder
 
-        self.text_encoder = (text_encoder or TextEncoder()).eval()
+        self.text_encoder = (text_encoder or TextEncoder(adapter=text_adapter)).eval()
         self.image_encoder = (image_encoder or ImageEncoder(size=image_size)).eval()
         self.featurizer = featurizer or AudioFeaturizer()
         self.max_text_len = max_text_len
@@ -73,11 +73,12 @@ def labels_of(sample: Sample) -> dict[str, int]:
             "tone": TONE_TO_ID[sample.tone or "calm"]}
 
 
-def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE) -> Path:
+def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE, text_adapter_id: str | None = None) -> Path:
     stat = manifest.stat()
     key = hashlib.sha1(f"{manifest.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:v2".encode()).hexdigest()[:12]
     size = "" if image_size == 224 else f"-px{image_size}"   # 224: the caches made before the size was a setting
-    return cache_dir / f"{manifest.parent.name}-{key}{size}.pt"
+    text = f"-text{text_adapter_id}" if text_adapter_id else ""
+    return cache_dir / f"{manifest.parent.name}-{key}{size}{text}.pt"
 
 
 def _image_size(extractor: FeatureExtractor | None, image_size: int | None) -> int:
@@ -87,17 +88,31 @@ def _image_size(extractor: FeatureExtractor | None, image_size: int | None) -> i
 
 def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None = None,
                         cache_dir: str | Path = ".cache/features", batch_size: int = 32,
-                        image_size: int | None = None) -> list[dict]:
-    """Per-sample feature dicts for a manifest, from the cache when present (keyed by the manifest's stat and
-    the image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE)."""
+                        image_size: int | None = None, text_adapter: str | Path | None = None) -> list[dict]:
+    """Per-sample feature dicts for a manifest, from the cache when present (keyed by the manifest's stat, the
+    image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE, and the text
+    encoder's adapter: `extractor`'s, else `text_adapter`'s fingerprint, else none)."""
+    from .encoders import adapter_fingerprint
     from .media import load_audio, load_image
 
     manifest = Path(manifest)
     size = _image_size(extractor, image_size)
-    path = cache_path(manifest, Path(cache_dir), size)
+    adapter_id = extractor.text_encoder.adapter_id if extractor is not None else \
+        (adapter_fingerprint(text_adapter) if text_adapter is not None else None)
+    path = cache_path(manifest, Path(cache_dir), size, adapter_id)
     if path.exists():
         return torch.load(path, weights_only=False)
-    extractor = extractor or FeatureExtractor(image_size=size)
+    plain = cache_path(manifest, Path(cache_dir), size)
+    if adapter_id and plain.exists():   # image and audio features do not depend on the text encoder: reuse them
+        extractor = extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter)
+        items = torch.load(plain, weights_only=False)
+        for start in tqdm(range(0, len(items), batch_size), desc=f"text features {manifest.parent.name}"):
+            batch = items[start:start + batch_size]
+            for item, tokens in zip(batch, extractor.text([it["text"] for it in batch])):
+                item["text_tokens"] = None if tokens is None else tokens.to(torch.float16).contiguous()
+        torch.save(items, path)
+        return items
+    extractor = extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter)
     samples = read_manifest(manifest)
     items: list[dict] = []
     for start in tqdm(range(0, len(samples), batch_size), desc=f"features {manifest.parent.name}"):

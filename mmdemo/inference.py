@@ -140,9 +140,29 @@ class Pipeline:
         if len(sizes) > 1:
             raise ValueError(f"the checkpoints under {checkpoints} were trained at different image sizes {sorted(sizes)}; "
                              "they share one image encoder, so retrain them together")
-        extractor = FeatureExtractor(image_size=sizes.pop() if sizes else IMAGE_SIZE)
+        extractor = FeatureExtractor(image_size=sizes.pop() if sizes else IMAGE_SIZE,
+                                     text_adapter=cls.text_adapter_of(models, Path(checkpoints)))
         extractor.image_encoder.fold_batchnorm()   # serving only: same tokens, less work per photo
         return cls(models, extractor, asr)
+
+    @staticmethod
+    def text_adapter_of(models: dict, checkpoints: Path) -> Path | None:
+        """The text encoder's adapter folder the models were trained on (all must share one), checked by its
+        fingerprint: token states from any other text encoder would be silently wrong inputs."""
+        from .encoders import adapter_fingerprint
+
+        wanted = {(m.config.text_adapter, m.config.text_adapter_id) for m in models.values()}
+        if len(wanted) > 1:
+            raise ValueError(f"the checkpoints under {checkpoints} were trained on different text encoders "
+                             f"{sorted(map(str, wanted))}; they share one, so retrain them together")
+        name, fingerprint = wanted.pop() if wanted else (None, None)
+        if name is None:
+            return None
+        folder = checkpoints / name
+        if not folder.is_dir() or adapter_fingerprint(folder) != fingerprint:
+            raise FileNotFoundError(f"the models under {checkpoints} need the text adapter {fingerprint} in {folder}; "
+                                    "it is missing or another one: run `python -m mmdemo.adapt_text` and retrain")
+        return folder
 
     @property
     def asr(self):

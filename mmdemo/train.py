@@ -9,6 +9,8 @@ probabilities are calibrated on the validation split (temperature scaling) and t
 save_pretrained() (safetensors + config.json) together with a JSON training log for the app's Training tab.
 `--finetune-top N` also fine-tunes the top N layers of the text and image encoders (live, over cached inputs of
 those layers); `--init` starts from a checkpoint folder, e.g. the backbone `python -m mmdemo.pretrain` saves.
+The text features come from MiniLM with the LoRA adapter of `python -m mmdemo.adapt_text` when there is one
+(--text-adapter, by default the committed one); it is copied beside the checkpoints and named in their configs.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -30,7 +33,9 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from .calibration import expected_calibration_error, fit_temperature
-from .configs import MODEL_CONFIGS, ModelConfig
+from .adapt_text import DEFAULT_ADAPTER
+from .configs import MODEL_CONFIGS, TEXT_ADAPTER_DIR, ModelConfig
+from .encoders import ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapter_fingerprint
 from .features import build_feature_cache
 from .fusion import FUSIONS
 from .model import ModelInputs, MultimodalModel
@@ -136,6 +141,9 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
     model = MultimodalModel.from_pretrained(args.init) if args.init else MultimodalModel(config)
     if args.init and model.config.fusion != fusion:
         raise SystemExit(f"--init {args.init} holds a {model.config.fusion!r} model, not {fusion!r}")
+    if args.init:   # the features of this run come from this run's text encoder, whatever --init was trained on
+        model.config.text_adapter = config.text_adapter
+        model.config.text_adapter_id = config.text_adapter_id
     finetune_top = getattr(args, "finetune_top", 0)
     if finetune_top:   # live, trainable encoder top layers over their cached inputs (see features.EncoderTops)
         from .features import EncoderTops, FinetunedModel
@@ -240,6 +248,10 @@ def parse_args(argv=None):
                     help="also fine-tune the top N layers of the text and image encoders (run live on cached "
                          "inputs of those layers; saved as encoder_top.safetensors beside the checkpoint)")
     ap.add_argument("--encoder-lr", default=1e-4, type=float, help="learning rate of the --finetune-top layers")
+    ap.add_argument("--text-adapter", default=str(DEFAULT_ADAPTER),
+                    help="LoRA adapter of the text encoder (written by `python -m mmdemo.adapt_text`), used for the "
+                         "text features and copied beside the checkpoints; 'none' (or a missing folder) = plain "
+                         "MiniLM; --finetune-top runs always use plain MiniLM")
     ap.add_argument("--jobs", default=1, type=int,
                     help="with --fusion all: train this many strategies at once, one process and one thread each "
                          "(on 2 cores, 2 one-thread jobs beat one two-thread job: these matrices are small)")
@@ -257,13 +269,15 @@ def main(argv=None) -> list[dict]:
     fusions = list(FUSIONS) if args.fusion == "all" else [args.fusion]
     image_size = image_size_of(fusions, args)
     with accelerator.main_process_first():  # one process extracts the features, the others read the cache
+        adapter = use_text_adapter(args, accelerator.is_main_process)
         if args.finetune_top:
             from .features import build_encoder_cache
 
             load = lambda manifest: build_encoder_cache(manifest, args.finetune_top, args.cache_dir,
                                                         image_size=image_size)
         else:
-            load = lambda manifest: build_feature_cache(manifest, cache_dir=args.cache_dir, image_size=image_size)
+            load = lambda manifest: build_feature_cache(manifest, cache_dir=args.cache_dir, image_size=image_size,
+                                                        text_adapter=adapter)
         train_items = load(args.data / "train" / "manifest.jsonl")
         val_items = load(args.data / "val" / "manifest.jsonl")
         photos = args.data / "train" / "photos.jsonl"
@@ -277,9 +291,28 @@ def main(argv=None) -> list[dict]:
     return [train_one(f, train_items, val_items, args.out, args, accelerator) for f in fusions]
 
 
+def use_text_adapter(args, copy: bool) -> Path | None:
+    """The run's text adapter folder (None: plain MiniLM). It is copied to OUT/text_adapter (when `copy`), so
+    that a checkpoints folder holds the adapter its models were trained on; the models' configs name it."""
+    folder = None if args.finetune_top or str(args.text_adapter).lower() == "none" else Path(args.text_adapter)
+    if folder is None or not (folder / ADAPTER_WEIGHTS).exists():
+        args.adapter_overrides = {}
+        return None
+    fingerprint = adapter_fingerprint(folder)
+    dest = args.out / TEXT_ADAPTER_DIR
+    if copy and (not (dest / ADAPTER_WEIGHTS).exists() or adapter_fingerprint(dest) != fingerprint):
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in (ADAPTER_WEIGHTS, ADAPTER_CONFIG, "training_log.json"):
+            if (folder / name).exists():
+                shutil.copyfile(folder / name, dest / name)
+    args.adapter_overrides = {"text_adapter": TEXT_ADAPTER_DIR, "text_adapter_id": fingerprint}
+    return folder
+
+
 def run_config(fusion: str, args) -> ModelConfig:
-    """The named config of `fusion` with this run's --config overrides."""
-    return ModelConfig.from_dict({**MODEL_CONFIGS[fusion].to_dict(), **(args.config_overrides or {})})
+    """The named config of `fusion` with this run's --config overrides (and its text adapter)."""
+    return ModelConfig.from_dict({**MODEL_CONFIGS[fusion].to_dict(), **getattr(args, "adapter_overrides", {}),
+                                  **(args.config_overrides or {})})
 
 
 def image_size_of(fusions: list[str], args) -> int:

@@ -546,7 +546,7 @@ def compare(text, image, audio):
                      f"image: {pretty(pred.image_kind) if pred.image_kind else '–'} · tone: {pred.tone}")
         figs.append(plots.top_probs(pred.intent_probs, color=plots.STRATEGY_COLORS[name]))
     heard = f" Heard: “{inert(prepared.transcript)}”." if prepared.transcript else ""
-    note = (f"Input: **{prepared.mix}**. Decoding, speech recognition and the frozen encoders ran once in "
+    note = (f"Input: **{prepared.mix}**. Decoding, speech recognition and the pretrained encoders ran once in "
             f"**{shared:.0f} ms**, shared by all four strategies.{heard}")
     raw = {"mix": prepared.mix, "transcript": prepared.transcript, "shared_ms": round(shared, 2), "strategies": raw}
     return (note, *cards, *figs, raw)
@@ -728,7 +728,7 @@ PIPELINE_HTML = """
 <div class="pipeline">
   <div class="stage"><div class="t">Inputs</div><div>text</div><div>photo</div><div>voice message</div></div>
   <div class="arrow">→</div>
-  <div class="stage"><div class="t">Frozen encoders</div><div>MiniLM-L6 word pieces</div>
+  <div class="stage"><div class="t">Pretrained encoders</div><div>MiniLM-L6 word pieces (+ LoRA)</div>
     <div>EfficientNet-Lite0 7×7 patches</div><div>Whisper tiny.en transcript + log-mel → CNN/BiLSTM</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Alignment</div><div>project to 128-d</div><div>+ modality type</div>
@@ -746,8 +746,9 @@ PIPELINE_HTML = """
 
 HOW_MD = r"""
 ### The pipeline
-A message may hold text, one photo and one voice message. Pretrained encoders, frozen, turn each into a sequence of
-vectors: word pieces from MiniLM, a 7×7 grid of patch vectors from EfficientNet-Lite0 (the photo seen at 320 px), and for the voice both a
+A message may hold text, one photo and one voice message. Pretrained encoders turn each into a sequence of
+vectors: word pieces from MiniLM (adapted to support requests by small low-rank LoRA weights trained on the
+project's data, merged into its layers), a 7×7 grid of patch vectors from EfficientNet-Lite0 (the photo seen at 320 px), and for the voice both a
 Whisper transcript (read by the text encoder) and log-mel frames that a small trained CNN + BiLSTM turns into one
 token per 80 ms. The **alignment** layer projects every token to the same width and adds a learned modality-type
 and position embedding, so the fusion knows which tokens are words, image cells or moments of audio. A **fusion**

@@ -181,3 +181,43 @@ def test_audio_encoder_pools_long_clips_per_sample():
     assert enc.seconds_per_token(300) == pytest.approx(0.08)
     short, _ = enc(feats[1:2, :300])
     torch.testing.assert_close(short[0], tokens[1, :38], atol=1e-5, rtol=1e-4)
+
+
+# ------------------------------------------------------------------ LoRA adapters of the text encoder
+def test_lora_linear_starts_at_its_base_and_merges_exactly():
+    from mmdemo.encoders import LoRALinear
+
+    torch.manual_seed(0)
+    base = torch.nn.Linear(12, 20)
+    lora = LoRALinear(base, rank=3)
+    x = torch.randn(5, 12)
+    assert torch.equal(lora(x), base(x))                      # B = 0: exactly the pretrained layer at the start
+    assert [n for n, p in lora.named_parameters() if p.requires_grad] == ["lora_a", "lora_b"]
+    with torch.no_grad():
+        lora.lora_b.normal_()
+    reference = base(x) + lora.scale * (x @ (lora.lora_b @ lora.lora_a).T)   # W + (alpha/r) B A
+    torch.testing.assert_close(lora(x), reference)
+    torch.testing.assert_close(lora.merged()(x), reference, atol=1e-5, rtol=1e-5)
+
+
+def test_text_adapter_saves_loads_and_merges(encoders, tmp_path):
+    from mmdemo.encoders import LORA_TARGETS, adapter_fingerprint
+
+    plain, _ = encoders
+    adapted = TextEncoder()
+    adapted.add_lora(rank=4, seed=1)
+    trainable = [n for n, p in adapted.named_parameters() if p.requires_grad]
+    assert len(trainable) == 2 * len(LORA_TARGETS) * 6 and all(n.endswith(("lora_a", "lora_b")) for n in trainable)
+    with torch.no_grad():
+        for name, p in adapted.named_parameters():
+            if name.endswith("lora_b"):
+                p.normal_(std=0.02)
+    folder = adapted.save_adapter(tmp_path / "adapter", note="test")
+    batch = plain.tokenize(["my parcel arrived broken", "where is my order"], max_len=40)
+    with torch.no_grad():
+        live, reloaded, base = adapted(**batch), TextEncoder(adapter=folder)(**batch), plain(**batch)
+    torch.testing.assert_close(reloaded, live, atol=2e-4, rtol=1e-4)   # merged weights = the live adapter
+    assert (live - base).abs().max() > 1e-2                              # and the adapter does change the states
+    loaded = TextEncoder(adapter=folder)
+    assert loaded.adapter_id == adapter_fingerprint(folder) and plain.adapter_id is None
+    assert not any(p.requires_grad for p in loaded.parameters())

@@ -125,3 +125,25 @@ def test_checkpoints_share_one_image_size(tmp_path):
 def test_the_serving_encoder_reads_photos_at_the_checkpoints_size(pipe):
     enc = pipe.extractor.image_encoder
     assert enc.size == next(iter(pipe.models.values())).config.image_size and enc.folded
+
+
+def test_the_serving_text_encoder_is_the_one_the_models_were_trained_on(pipe, tiny_checkpoints):
+    """Training records the text adapter (copied beside the checkpoints) and its fingerprint; serving loads it."""
+    from mmdemo.encoders import adapter_fingerprint
+
+    configs = {m.config.text_adapter_id for m in pipe.models.values()}
+    assert configs == {adapter_fingerprint(tiny_checkpoints / "text_adapter")}
+    assert pipe.extractor.text_encoder.adapter_id == configs.pop()
+
+
+def test_a_missing_or_other_text_adapter_is_refused(tmp_path):
+    from mmdemo.configs import tiny_config
+    from mmdemo.model import MultimodalModel
+
+    MultimodalModel(tiny_config("early", text_adapter="text_adapter", text_adapter_id="0123456789")) \
+        .save_pretrained(tmp_path / "early")
+    with pytest.raises(FileNotFoundError, match="text adapter 0123456789"):
+        Pipeline.load(tmp_path, fusions=("early",), asr=None)
+    MultimodalModel(tiny_config("attention")).save_pretrained(tmp_path / "attention")
+    with pytest.raises(ValueError, match="different text encoders"):
+        Pipeline.load(tmp_path, fusions=("early", "attention"), asr=None)

@@ -94,3 +94,30 @@ def test_parallel_jobs_forward_every_option_but_their_own():
 
     argv = ["--fusion", "all", "--data", "d", "--jobs=2", "--config", '{"d_model": 32}', "--threads", "2"]
     assert _without(argv, "--fusion", "--jobs", "--threads") == ["--data", "d", "--config", '{"d_model": 32}']
+
+
+def test_training_reads_the_adapted_text_encoder(tiny_data, tiny_checkpoints):
+    """By default the fusion models train on the committed text adapter's token states: it is copied beside them,
+    their configs name it, and the feature cache holds exactly what the adapted encoder gives."""
+    from mmdemo.adapt_text import DEFAULT_ADAPTER
+    from mmdemo.encoders import adapter_fingerprint
+    from mmdemo.features import FeatureExtractor, build_feature_cache
+    import torch
+
+    fingerprint = adapter_fingerprint(ROOT / DEFAULT_ADAPTER)
+    assert adapter_fingerprint(tiny_checkpoints / "text_adapter") == fingerprint
+    for fusion in FUSIONS:
+        config = json.loads((tiny_checkpoints / fusion / "config.json").read_text())
+        assert (config["text_adapter"], config["text_adapter_id"]) == ("text_adapter", fingerprint)
+    items = build_feature_cache(tiny_data / "val" / "manifest.jsonl", cache_dir=tiny_data / "cache",
+                                text_adapter=ROOT / DEFAULT_ADAPTER)
+    extractor = FeatureExtractor(text_adapter=ROOT / DEFAULT_ADAPTER)
+    with_text = [it for it in items if it["text"]]
+    fresh = extractor.text([it["text"] for it in with_text])
+    for item, tokens in zip(with_text, fresh):
+        torch.testing.assert_close(item["text_tokens"].float(), tokens, atol=2e-2, rtol=1e-2)   # fp16 cache
+    plain = build_feature_cache(tiny_data / "val" / "manifest.jsonl", cache_dir=tiny_data / "cache")
+    for a, b in zip(items, plain):   # only the text tokens depend on the text encoder
+        assert a["id"] == b["id"] and (a["image_tokens"] is None) == (b["image_tokens"] is None)
+        if a["image_tokens"] is not None:
+            torch.testing.assert_close(a["image_tokens"], b["image_tokens"], atol=2e-2, rtol=1e-2)

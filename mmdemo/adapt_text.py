@@ -1,0 +1,167 @@
+"""Adapt the text encoder to customer-service requests: `python -m mmdemo.adapt_text` (LoRA on MiniLM).
+
+Why: the fusion models read MiniLM's token states. Trained from scratch on about forty sentence skeletons per
+intent, a fusion model learns the skeletons' words more than what a request means, and the test split's unseen
+phrasings suffer ("how long do I boil an egg for?" read as account_access). Fine-tuning MiniLM itself as a
+sentence classifier keeps its pretrained sense of paraphrase and moves it towards these intents; in a first
+measurement on the test split's requests whose intent is in the words, 0.83 (shipped fusion model) -> 0.88-0.90.
+Low-rank adapters (encoders.LoRALinear on Q, K, V, W^O and the FFN of all six layers) hold the change in
+0.33 M numbers (1.3 MB), so the committed checkpoints stay small; serving merges them into the weights.
+
+What the words are trained to tell (TEXT_ROLES): the 14 intents where the words carry them (rule explicit /
+voice), plus two roles of words that defer to the photo, which the fusion models must tell apart: R1 pointers
+("see attached" -> the photo's kind decides) and R3 arrival phrases ("this is what came" -> damaged or wrong
+item). Tone is a second head. Both heads read the mean of the token states and are thrown away afterwards:
+only the adapter is kept, and `python -m mmdemo.train` then trains the fusion models on the adapted encoder's
+token states (its feature caches are keyed by the adapter's fingerprint).
+
+Writes OUT/adapter.safetensors, OUT/adapter.json and OUT/training_log.json; the epoch with the best validation
+accuracy is the one kept.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from tqdm import tqdm
+
+from .configs import TEXT_ADAPTER_DIR
+from .data.manifest import read_manifest
+from .encoders import TextEncoder, adapter_fingerprint
+from .features import text_input
+from .schema import INTENTS, TONE_TO_ID, TONES
+
+TEXT_ROLES: tuple[str, ...] = (*INTENTS, "points_at_attachment", "shows_what_arrived")
+ROLE_OF_RULE = {"R1": "points_at_attachment", "R3": "shows_what_arrived"}
+DEFAULT_ADAPTER = Path("assets/checkpoints") / TEXT_ADAPTER_DIR
+
+
+def text_examples(manifest: str | Path) -> list[dict]:
+    """Every sample with words in it (typed text, else the voice transcript) as {text, role, tone, mix}."""
+    out = []
+    for s in read_manifest(manifest):
+        text = text_input(s.text, s.transcript)
+        if not text:
+            continue
+        role = ROLE_OF_RULE.get(s.rule or "", s.intent)
+        out.append({"text": text, "role": TEXT_ROLES.index(role), "tone": TONE_TO_ID[s.tone or "calm"], "mix": s.mix})
+    return out
+
+
+class SentenceClassifier(nn.Module):
+    """MiniLM with LoRA adapters -> mean of the token states -> a role head and a tone head."""
+
+    def __init__(self, encoder: TextEncoder, dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.role = nn.Linear(encoder.dim, len(TEXT_ROLES))
+        self.tone = nn.Linear(encoder.dim, len(TONES))
+
+    def forward(self, texts: list[str], max_len: int = 40) -> tuple[Tensor, Tensor]:
+        batch = self.encoder.tokenize(texts, max_len)
+        states = self.encoder(batch["input_ids"], batch["attention_mask"])
+        mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
+        pooled = self.dropout((states * mask).sum(1) / mask.sum(1))
+        return self.role(pooled), self.tone(pooled)
+
+
+@torch.no_grad()
+def role_accuracy(model: SentenceClassifier, examples: list[dict], batch_size: int = 128) -> float:
+    model.eval()
+    right = 0
+    for i in range(0, len(examples), batch_size):
+        chunk = examples[i:i + batch_size]
+        role, _ = model([e["text"] for e in chunk])
+        right += int((role.argmax(-1) == torch.tensor([e["role"] for e in chunk])).sum())
+    return right / max(1, len(examples))
+
+
+def adapt(train: list[dict], val: list[dict], out: Path, epochs: int = 4, rank: int = 8, lr: float = 1e-3,
+          batch_size: int = 32, seed: int = 0, max_steps: int = 0) -> dict:
+    random.seed(seed)
+    torch.manual_seed(seed)
+    encoder = TextEncoder()
+    encoder.add_lora(rank, seed=seed)
+    model = SentenceClassifier(encoder)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    steps_per_epoch = (len(train) + batch_size - 1) // batch_size
+    total = epochs * steps_per_epoch if not max_steps else min(max_steps, epochs * steps_per_epoch)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 20) * max(0.05, 1 - s / total))
+    log = {"rank": rank, "lr": lr, "train_examples": len(train), "val_examples": len(val), "epochs": []}
+    best, step, t0, rng = {"val_accuracy": -1.0}, 0, time.time(), random.Random(seed)
+    for epoch in range(epochs):
+        model.train()
+        order = rng.sample(train, len(train))
+        bar = tqdm(range(0, len(order), batch_size), desc=f"adapt text epoch {epoch + 1}/{epochs}", leave=False)
+        losses = []
+        for i in bar:
+            chunk = order[i:i + batch_size]
+            role, tone = model([e["text"] for e in chunk])
+            loss = F.cross_entropy(role, torch.tensor([e["role"] for e in chunk]), label_smoothing=0.1) \
+                + 0.3 * F.cross_entropy(tone, torch.tensor([e["tone"] for e in chunk]))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            losses.append(loss.item())
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+            step += 1
+            if step >= total:
+                break
+        val_acc = role_accuracy(model, val)
+        log["epochs"].append({"epoch": epoch + 1, "step": step, "train_loss": round(sum(losses) / len(losses), 4),
+                              "val_accuracy": round(val_acc, 4)})
+        print(f"[adapt_text] epoch {epoch + 1}: loss {log['epochs'][-1]['train_loss']:.3f}  val acc {val_acc:.3f}  "
+              f"({time.time() - t0:.0f}s)", flush=True)
+        if val_acc > best["val_accuracy"]:
+            best = {"val_accuracy": val_acc, "epoch": epoch + 1,
+                    "state": {k: v.detach().clone() for k, v in encoder.lora_state_dict().items()}}
+        if step >= total:
+            break
+    for name, parent, attr in encoder._targets():   # back to the best epoch's adapter
+        mod = getattr(parent, attr)
+        mod.lora_a.data.copy_(best["state"][f"{name}.lora_a"])
+        mod.lora_b.data.copy_(best["state"][f"{name}.lora_b"])
+    encoder.save_adapter(out, roles=list(TEXT_ROLES), best_epoch=best["epoch"],
+                         val_accuracy=round(best["val_accuracy"], 4))
+    log.update({"best_epoch": best["epoch"], "val_accuracy": round(best["val_accuracy"], 4),
+                "seconds": round(time.time() - t0, 1), "fingerprint": adapter_fingerprint(out),
+                "adapter_parameters": sum(v.numel() for v in best["state"].values())})
+    (out / "training_log.json").write_text(json.dumps(log, indent=1) + "\n")
+    print(f"[adapt_text] best val acc {best['val_accuracy']:.3f} at epoch {best['epoch']}; saved to {out}")
+    return log
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m mmdemo.adapt_text", description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default="data", type=Path, help="folder with train/ and val/ manifests")
+    ap.add_argument("--out", default=DEFAULT_ADAPTER, type=Path)
+    ap.add_argument("--epochs", default=4, type=int)
+    ap.add_argument("--max-steps", default=0, type=int, help="stop after this many optimiser steps (0 = no limit)")
+    ap.add_argument("--rank", default=8, type=int)
+    ap.add_argument("--lr", default=1e-3, type=float)
+    ap.add_argument("--batch-size", default=32, type=int)
+    ap.add_argument("--seed", default=0, type=int)
+    ap.add_argument("--threads", default=0, type=int, help="torch threads (0 = torch's default)")
+    return ap.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    train = text_examples(args.data / "train" / "manifest.jsonl")
+    val = text_examples(args.data / "val" / "manifest.jsonl")
+    return adapt(train, val, args.out, args.epochs, args.rank, args.lr, args.batch_size, args.seed, args.max_steps)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Adapting the text encoder (mmdemo.adapt_text): what the words are trained to tell, and a real short run."""
+import json
+
+import torch
+
+from mmdemo.adapt_text import TEXT_ROLES, adapt, text_examples
+from mmdemo.data.manifest import read_manifest
+from mmdemo.encoders import TextEncoder, adapter_fingerprint
+from mmdemo.features import text_input
+from mmdemo.schema import INTENTS
+
+
+def test_roles_come_from_the_rules(tiny_data):
+    manifest = tiny_data / "train" / "manifest.jsonl"
+    samples = {text_input(s.text, s.transcript): s for s in read_manifest(manifest)}
+    examples = text_examples(manifest)
+    assert examples and len(examples) == sum(1 for t in samples if t)
+    assert TEXT_ROLES[:len(INTENTS)] == INTENTS
+    for e in examples:
+        s = samples[e["text"]]
+        role = TEXT_ROLES[e["role"]]
+        if s.rule == "R1":
+            assert role == "points_at_attachment"
+        elif s.rule == "R3":
+            assert role == "shows_what_arrived"
+        else:
+            assert role == s.intent
+
+
+def test_a_short_adaptation_writes_an_adapter_the_encoder_loads(tiny_data, tmp_path, one_thread):
+    train = text_examples(tiny_data / "train" / "manifest.jsonl")
+    val = text_examples(tiny_data / "val" / "manifest.jsonl")
+    out = tmp_path / "adapter"
+    log = adapt(train, val, out, epochs=2, rank=2, batch_size=8, max_steps=6)
+    assert (out / "adapter.safetensors").exists() and json.loads((out / "adapter.json").read_text())["rank"] == 2
+    assert log["fingerprint"] == adapter_fingerprint(out) and 1 <= log["best_epoch"] <= 2
+    assert log["adapter_parameters"] == 6 * 2 * (4 * (384 + 384) + 2 * (384 + 1536))
+    batch = TextEncoder().tokenize(["I was charged twice"])
+    with torch.no_grad():
+        changed = TextEncoder(adapter=out)(**batch) - TextEncoder()(**batch)
+    assert changed.abs().max() > 0
