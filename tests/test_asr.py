@@ -90,3 +90,21 @@ def test_transcription_runs_on_one_lower_priority_thread(recogniser):
     assert name.startswith("asr") and nice == min(19, base + asr_mod.WORKER_NICE)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base   # the caller is untouched
     assert recogniser._worker._max_workers == 1
+
+
+def test_ctranslate2_keeps_its_own_openmp_runtime(tmp_path):
+    """Loaded after torch, CTranslate2's OpenMP calls would bind to torch's libgomp (and slow every later torch
+    request once the recogniser has run). The dynamic linker's own record of the bindings shows where they go."""
+    import re
+    import subprocess
+    import sys
+
+    script = "import torch\nfrom mmdemo.asr import FasterWhisperASR\nFasterWhisperASR()\n"
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "LD_DEBUG": "bindings", "LD_DEBUG_OUTPUT": str(tmp_path / "ld")},
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    log = "".join(p.read_text(errors="replace") for p in tmp_path.glob("ld*"))
+    targets = set(re.findall(r"binding file \S*libctranslate2\S* \[\d+\] to (\S+) \[\d+\]: normal symbol `(?:omp_|GOMP_)", log))
+    assert targets, "no OpenMP bindings of libctranslate2 seen"
+    assert all("ctranslate2.libs" in t for t in targets), targets
