@@ -3,8 +3,9 @@
 Why: the fusion models read MiniLM's token states. Trained from scratch on about forty sentence skeletons per
 intent, a fusion model learns the skeletons' words more than what a request means, and the test split's unseen
 phrasings suffer ("how long do I boil an egg for?" read as account_access). Fine-tuning MiniLM itself as a
-sentence classifier keeps its pretrained sense of paraphrase and moves it towards these intents; in a first
-measurement on the test split's requests whose intent is in the words, 0.83 (shipped fusion model) -> 0.88-0.90.
+sentence classifier keeps its pretrained sense of paraphrase and moves it towards these intents. A first
+measurement (a one-off script) on the test split's requests whose intent is in the words: 0.83 for the fusion
+model of the time, 0.875-0.905 for a linear head on the mean of the adapted token states.
 Low-rank adapters (encoders.LoRALinear on Q, K, V, W^O and the FFN of all six layers) hold the change in
 0.33 M numbers (1.3 MB), so the committed checkpoints stay small; serving merges them into the weights.
 
@@ -85,8 +86,7 @@ def role_accuracy(model: SentenceClassifier, examples: list[dict], batch_size: i
 
 def adapt(train: list[dict], val: list[dict], out: Path, epochs: int = 4, rank: int = 8, lr: float = 1e-3,
           batch_size: int = 32, seed: int = 0, max_steps: int = 0) -> dict:
-    random.seed(seed)
-    torch.manual_seed(seed)
+    torch.manual_seed(seed)   # dropout
     encoder = TextEncoder()
     encoder.add_lora(rank, seed=seed)
     model = SentenceClassifier(encoder)
@@ -126,10 +126,7 @@ def adapt(train: list[dict], val: list[dict], out: Path, epochs: int = 4, rank: 
                     "state": {k: v.detach().clone() for k, v in encoder.lora_state_dict().items()}}
         if step >= total:
             break
-    for name, parent, attr in encoder._targets():   # back to the best epoch's adapter
-        mod = getattr(parent, attr)
-        mod.lora_a.data.copy_(best["state"][f"{name}.lora_a"])
-        mod.lora_b.data.copy_(best["state"][f"{name}.lora_b"])
+    encoder.load_lora_state_dict(best["state"])   # back to the best epoch's adapter
     encoder.save_adapter(out, roles=list(TEXT_ROLES), best_epoch=best["epoch"],
                          val_accuracy=round(best["val_accuracy"], 4))
     log.update({"best_epoch": best["epoch"], "val_accuracy": round(best["val_accuracy"], 4),

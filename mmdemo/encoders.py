@@ -143,12 +143,16 @@ class TextEncoder(nn.Module):
         if tuple(cfg["targets"]) != LORA_TARGETS:
             raise ValueError(f"adapter {folder} targets {cfg['targets']}, this code {list(LORA_TARGETS)}")
         self.add_lora(cfg["rank"], cfg["alpha"])
-        weights = load_file(str(folder / ADAPTER_WEIGHTS))
+        self.load_lora_state_dict(load_file(str(folder / ADAPTER_WEIGHTS)))
+        self.adapter_id = adapter_fingerprint(folder)
+
+    @torch.no_grad()
+    def load_lora_state_dict(self, weights: dict[str, Tensor]) -> None:
+        """Copy adapter weights (as lora_state_dict() names them) into the LoRA wrappers added by add_lora."""
         for name, parent, attr in self._targets():
             mod = getattr(parent, attr)
-            mod.lora_a.data.copy_(weights[f"{name}.lora_a"])
-            mod.lora_b.data.copy_(weights[f"{name}.lora_b"])
-        self.adapter_id = adapter_fingerprint(folder)
+            mod.lora_a.copy_(weights[f"{name}.lora_a"])
+            mod.lora_b.copy_(weights[f"{name}.lora_b"])
 
     def merge_lora(self) -> None:
         """Fold every adapter into its linear map (serving: no extra work per token)."""
