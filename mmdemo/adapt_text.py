@@ -16,6 +16,9 @@ item). Tone is a second head. Both heads read the mean of the token states and a
 only the adapter is kept, and `python -m mmdemo.train` then trains the fusion models on the adapted encoder's
 token states (its feature caches are keyed by the adapter's fingerprint).
 
+The training texts also get copies with postal addresses written in (with_addresses; --no-address-copies turns
+that off), because the data's change-of-address requests never spell one out.
+
 Writes OUT/adapter.safetensors, OUT/adapter.json and OUT/training_log.json; the epoch with the best validation
 accuracy is the one kept.
 """
@@ -41,6 +44,55 @@ from .schema import INTENTS, TONE_TO_ID, TONES
 TEXT_ROLES: tuple[str, ...] = (*INTENTS, "points_at_attachment", "shows_what_arrived")
 ROLE_OF_RULE = {"R1": "points_at_attachment", "R3": "shows_what_arrived"}
 DEFAULT_ADAPTER = Path("assets/checkpoints") / TEXT_ADAPTER_DIR
+
+
+# Postal addresses. The data's change_address requests ask for a new address in many ways but never spell one
+# out, while customers do ("send it to <street>, <town> <postcode> instead"), and the first adapter read such a
+# message as wrong_item. So some training texts get a copy with an address written in: a change_address text one
+# that gives the new delivery address; a few texts of other order intents a neutral mention, so that an address
+# alone is no shortcut. Labels stay true. Street and town names here are the adapter's own (none of the app's
+# examples or of the README's address check uses them).
+_STREETS = ("Hawthorn Way", "Brook Street", "Cedar Grove", "Victoria Road", "Greenfield Avenue", "Orchard Close",
+            "Maple Drive", "Highfield Road", "Riverside Walk", "Chapel Street", "Willow Crescent", "Market Place",
+            "Pine Street", "Lakeview Terrace", "Birch Lane", "Kingsway", "Elmwood Court", "Harbour View")
+_TOWNS_UK = ("Norwich", "Leicester", "Exeter", "Sheffield", "Oxford", "Derby", "Plymouth", "Aberdeen", "Swansea",
+             "Belfast", "Reading", "Hull")
+_TOWNS_US = ("Denver, CO", "Portland, OR", "Columbus, OH", "Madison, WI", "Raleigh, NC", "Tucson, AZ")
+_NEW_ADDRESS = ("{t} Please send it to {a} instead.", "{t} The new address is {a}.", "{t} It should go to {a}.",
+                "Please deliver my order to {a} instead.", "New delivery address: {a}. {t}",
+                "{t} Ship it to {a}, not my old address.", "Can you send the parcel to {a} instead?")
+_MENTION = ("{t} My address is {a}.", "{t} (I live at {a}.)", "{t} It was for {a}.")
+_ADDRESS_INTENTS = frozenset({"order_status", "cancel_order", "return_refund", "damaged_item", "wrong_item",
+                              "invoice_request", "payment_issue"})
+
+
+def postal_address(rng: random.Random) -> str:
+    number, street = rng.randint(1, 240), rng.choice(_STREETS)
+    if rng.random() < 0.7:
+        letters = "ABDEGHJLNPRSTUWXYZ"
+        postcode = (f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(1, 29)} "
+                    f"{rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}")
+        return f"{number} {street}, {rng.choice(_TOWNS_UK)} {postcode}"
+    return f"{number} {street}, {rng.choice(_TOWNS_US)} {rng.randint(10000, 99999)}"
+
+
+def with_addresses(examples: list[dict], seed: int = 0, p_change: float = 1.0, p_other: float = 0.1) -> list[dict]:
+    """`examples` plus address-bearing copies (see above); typed-text examples only."""
+    rng = random.Random(seed)
+    out = list(examples)
+    change = TEXT_ROLES.index("change_address")
+    others = {TEXT_ROLES.index(i) for i in _ADDRESS_INTENTS}
+    for e in examples:
+        if e["mix"] not in ("text", "text+image"):
+            continue
+        if e["role"] == change and rng.random() < p_change:
+            form = rng.choice(_NEW_ADDRESS)
+        elif e["role"] in others and rng.random() < p_other:
+            form = rng.choice(_MENTION)
+        else:
+            continue
+        out.append({**e, "text": form.format(t=e["text"], a=postal_address(rng)).strip(), "augmented": "address"})
+    return out
 
 
 def text_examples(manifest: str | Path) -> list[dict]:
@@ -148,6 +200,8 @@ def parse_args(argv=None):
     ap.add_argument("--batch-size", default=32, type=int)
     ap.add_argument("--seed", default=0, type=int)
     ap.add_argument("--threads", default=0, type=int, help="torch threads (0 = torch's default)")
+    ap.add_argument("--no-address-copies", dest="address_copies", action="store_false",
+                    help="train on the data's texts only (no copies with postal addresses written in)")
     return ap.parse_args(argv)
 
 
@@ -156,6 +210,8 @@ def main(argv=None) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     train = text_examples(args.data / "train" / "manifest.jsonl")
+    if args.address_copies:
+        train = with_addresses(train, args.seed)
     val = text_examples(args.data / "val" / "manifest.jsonl")
     return adapt(train, val, args.out, args.epochs, args.rank, args.lr, args.batch_size, args.seed, args.max_steps)
 

@@ -39,3 +39,21 @@ def test_a_short_adaptation_writes_an_adapter_the_encoder_loads(tiny_data, tmp_p
     with torch.no_grad():
         changed = TextEncoder(adapter=out)(**batch) - TextEncoder()(**batch)
     assert changed.abs().max() > 0
+
+
+def test_address_copies_keep_their_labels_and_spell_out_an_address(tiny_data):
+    import re
+
+    from mmdemo.adapt_text import with_addresses
+
+    examples = text_examples(tiny_data / "train" / "manifest.jsonl")
+    grown = with_addresses(examples, seed=1, p_other=1.0)
+    assert grown[:len(examples)] == examples
+    copies = grown[len(examples):]
+    change = TEXT_ROLES.index("change_address")
+    typed_change = [e for e in examples if e["role"] == change and e["mix"] in ("text", "text+image")]
+    assert sum(e["role"] == change for e in copies) == len(typed_change)
+    for e in copies:
+        assert e["mix"] in ("text", "text+image") and e["augmented"] == "address"
+        assert re.search(r"\d+ [A-Z][a-z]+( [A-Z][a-z]+)?, [A-Z]", e["text"]), e["text"]
+        assert TEXT_ROLES[e["role"]] not in ("greeting", "out_of_scope", "points_at_attachment", "shows_what_arrived")
