@@ -39,6 +39,7 @@ from .configs import TEXT_ADAPTER_DIR
 from .data.manifest import read_manifest
 from .encoders import TextEncoder, adapter_fingerprint
 from .features import text_input
+from .fusion import masked_mean
 from .schema import INTENTS, TONE_TO_ID, TONES
 
 TEXT_ROLES: tuple[str, ...] = (*INTENTS, "points_at_attachment", "shows_what_arrived")
@@ -120,8 +121,7 @@ class SentenceClassifier(nn.Module):
     def forward(self, texts: list[str], max_len: int = 40) -> tuple[Tensor, Tensor]:
         batch = self.encoder.tokenize(texts, max_len)
         states = self.encoder(batch["input_ids"], batch["attention_mask"])
-        mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
-        pooled = self.dropout((states * mask).sum(1) / mask.sum(1))
+        pooled = self.dropout(masked_mean(states, batch["attention_mask"]))
         return self.role(pooled), self.tone(pooled)
 
 

@@ -270,8 +270,8 @@ def main(argv=None) -> list[dict]:
     image_size = image_size_of(fusions, args)
     with accelerator.main_process_first():  # one process extracts the features, the others read the cache
         adapter = use_text_adapter(args, accelerator.is_main_process)
-        accelerator.print(f"text encoder: MiniLM + LoRA adapter {adapter_fingerprint(adapter)} ({adapter})"
-                          if adapter else "text encoder: plain MiniLM")
+        accelerator.print(f"text encoder: MiniLM + LoRA adapter {args.adapter_overrides['text_adapter_id']} "
+                          f"({adapter})" if adapter else "text encoder: plain MiniLM")
         if args.finetune_top:
             from .features import build_encoder_cache
 
