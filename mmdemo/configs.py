@@ -37,6 +37,8 @@ class ModelConfig:
     text_adapter: str | None = None      # LoRA adapter folder of the text encoder, relative to the checkpoints root
     text_adapter_id: str | None = None   # ...and its fingerprint: the token states were computed with exactly it
     image_encoder: str = "efficientnet-lite0"
+    image_top: str | None = None         # fine-tuned top of the image encoder (mmdemo.adapt_image), relative folder
+    image_top_id: str | None = None      # ...and its fingerprint: the patch tokens were computed with exactly it
     n_intents: int = len(INTENTS)
     n_image_kinds: int = len(IMAGE_KIND_LABELS)   # includes "none"
     n_tones: int = len(TONES)
@@ -70,6 +72,8 @@ IMAGE_SIZE = 320
 
 # where a checkpoints folder keeps the LoRA adapter of the text encoder (mmdemo.adapt_text) its models read
 TEXT_ADAPTER_DIR = "text_adapter"
+# ...and the fine-tuned top of the image encoder (mmdemo.adapt_image)
+IMAGE_TOP_DIR = "image_top"
 
 
 def tiny_config(fusion: str = "attention", **overrides: Any) -> ModelConfig:

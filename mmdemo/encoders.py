@@ -71,9 +71,18 @@ LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.va
 ADAPTER_WEIGHTS, ADAPTER_CONFIG = "adapter.safetensors", "adapter.json"
 
 
-def adapter_fingerprint(folder: str | Path) -> str:
-    """A short hash of an adapter's weights: feature caches and checkpoints name the adapter by it."""
-    return hashlib.sha1((Path(folder) / ADAPTER_WEIGHTS).read_bytes()).hexdigest()[:10]
+def adapter_fingerprint(folder: str | Path, weights: str = ADAPTER_WEIGHTS) -> str:
+    """A short hash of an adapter's weights (or of an image top's: weights=IMAGE_TOP_WEIGHTS): feature caches
+    and checkpoints name the adapter by it."""
+    return hashlib.sha1((Path(folder) / weights).read_bytes()).hexdigest()[:10]
+
+
+# the fine-tuned top of EfficientNet-Lite0 (mmdemo.adapt_image): its last MBConv blocks and the head conv
+IMAGE_TOP_WEIGHTS, IMAGE_TOP_CONFIG = "image_top.safetensors", "image_top.json"
+
+
+def image_top_fingerprint(folder: str | Path) -> str:
+    return adapter_fingerprint(folder, IMAGE_TOP_WEIGHTS)
 
 
 class TextEncoder(nn.Module):
@@ -227,7 +236,8 @@ class ImageEncoder(nn.Module):
     dim: int = 1280
     pad_color: tuple[int, int, int] = (128, 128, 128)
 
-    def __init__(self, name: str = "efficientnet-lite0", weights_path: str | None = None, size: int = 224):
+    def __init__(self, name: str = "efficientnet-lite0", weights_path: str | None = None, size: int = 224,
+                 top: str | Path | None = None):
         super().__init__()
         from efficientnet_lite_pytorch import EfficientNet
 
@@ -251,6 +261,49 @@ class ImageEncoder(nn.Module):
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
         _freeze(self.model)
         self.model.eval()
+        self.top_id: str | None = None   # fingerprint of the fine-tuned top (load_top), None for plain ImageNet
+        if top is not None:
+            self.load_top(top)
+
+    # ---- a fine-tuned top (mmdemo.adapt_image)
+    def top_prefixes(self, n_blocks: int) -> tuple[str, ...]:
+        first = len(self.model._blocks) - n_blocks
+        return (*(f"_blocks.{i}." for i in range(first, len(self.model._blocks))), "_conv_head.", "_bn1.")
+
+    def save_top(self, folder: str | Path, n_blocks: int, **info) -> Path:
+        """Write the last n_blocks MBConv blocks and the head conv (BatchNorm included), in float16: the rest of
+        the network is the packaged ImageNet weights, so this is all a fine-tuned encoder needs to ship."""
+        from safetensors.torch import save_file
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        prefixes = self.top_prefixes(n_blocks)
+        state = {k: v.detach().to(torch.float16).contiguous() for k, v in self.model.state_dict().items()
+                 if k.startswith(prefixes) and v.is_floating_point()}
+        save_file(state, str(folder / IMAGE_TOP_WEIGHTS))
+        (folder / IMAGE_TOP_CONFIG).write_text(json.dumps({"base": self.name, "n_blocks": n_blocks,
+                                                           "size": self.size, **info}, indent=2) + "\n")
+        return folder
+
+    def load_top(self, folder: str | Path) -> None:
+        """Replace the top blocks and head conv with a saved fine-tuned top (before fold_batchnorm)."""
+        from safetensors.torch import load_file
+
+        if self.folded:
+            raise RuntimeError("load the image top before fold_batchnorm")
+        folder = Path(folder)
+        cfg = json.loads((folder / IMAGE_TOP_CONFIG).read_text())
+        if cfg["base"] != self.name:
+            raise ValueError(f"image top {folder} was trained on {cfg['base']}, this encoder is {self.name}")
+        weights = load_file(str(folder / IMAGE_TOP_WEIGHTS))
+        own = self.model.state_dict()
+        expected = {k for k in own if k.startswith(self.top_prefixes(cfg["n_blocks"])) and own[k].is_floating_point()}
+        if set(weights) != expected:
+            raise ValueError(f"image top {folder} does not match this encoder's last {cfg['n_blocks']} blocks")
+        with torch.no_grad():
+            for k, v in weights.items():
+                own[k].copy_(v.to(own[k].dtype))
+        self.top_id = image_top_fingerprint(folder)
 
     def fold_batchnorm(self) -> "ImageEncoder":
         """For serving only: fold every BatchNorm into the convolution before it and keep activations
@@ -329,6 +382,20 @@ class ImageEncoder(nn.Module):
         if tuple(fmap.shape[-2:]) != self.grid:
             fmap = F.adaptive_avg_pool2d(fmap, self.grid)  # [B, 1280, 7, 7]
         return fmap.flatten(2).transpose(1, 2)            # [B, 49, 1280], row-major
+
+    def forward_top(self, activations: Tensor, n_blocks: int) -> Tensor:
+        """The last n_blocks MBConv blocks and the head conv on cached activations [B, S*S, C] that enter them
+        (row-major; features.build_encoder_cache) -> patch tokens [B, 49, 1280] as forward() gives them. For
+        fine-tuning the top (mmdemo.adapt_image): no drop-connect, whatever the mode."""
+        b, n, c = activations.shape
+        side = int(round(n ** 0.5))
+        x = activations.transpose(1, 2).reshape(b, c, side, side)
+        for block in list(self.model._blocks)[-n_blocks:]:
+            x = block(x)
+        x = self.model._swish(self.model._bn1(self.model._conv_head(x)))
+        if tuple(x.shape[-2:]) != self.grid:
+            x = F.adaptive_avg_pool2d(x, self.grid)
+        return x.flatten(2).transpose(1, 2)
 
     def encode(self, images: list) -> Tensor:
         """Convenience: preprocess + forward -> [B, 49, 1280]."""

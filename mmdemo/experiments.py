@@ -266,13 +266,14 @@ def head_inputs(model: MultimodalModel, items: list[dict], batch_size: int = 128
     return {"joint": torch.cat(joint)}
 
 
-def checkpoints_text_adapter(checkpoints: Path) -> Path | None:
-    """The text adapter folder the committed checkpoints were trained on (checked as the app checks it)."""
+def checkpoints_encoders(checkpoints: Path) -> tuple[Path | None, Path | None]:
+    """The text adapter and image top folders the committed checkpoints were trained on (None where plain),
+    checked as the app checks them."""
     from .inference import Pipeline
 
     models = {f: MultimodalModel.from_pretrained(checkpoints / f) for f in FUSION_NAMES
               if (checkpoints / f / "config.json").exists()}
-    return Pipeline.text_adapter_of(models, checkpoints)
+    return Pipeline.text_adapter_of(models, checkpoints), Pipeline.image_top_of(models, checkpoints)
 
 
 def build_live_subset(checkpoints: str | Path, train_items: list[dict], val_items: list[dict], out: str | Path,
@@ -400,11 +401,11 @@ def main(argv=None):
         if args.json:
             args.json.write_text(json.dumps(result, indent=1))
         return result
-    adapter = checkpoints_text_adapter(Path(args.checkpoints))   # the text features the checkpoints were trained on
+    adapter, image_top = checkpoints_encoders(Path(args.checkpoints))   # the features the checkpoints were trained on
     train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
-                                      text_adapter=adapter)
+                                      text_adapter=adapter, image_top=image_top)
     val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir,
-                                    text_adapter=adapter)
+                                    text_adapter=adapter, image_top=image_top)
     path = build_live_subset(args.checkpoints, train_items, val_items, args.out, args.train_samples, args.val_samples)
     print(f"wrote {path} ({path.stat().st_size / 2**20:.2f} MB)")
     return path

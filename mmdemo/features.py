@@ -33,11 +33,12 @@ class FeatureExtractor:
     """The three frozen front ends in one place: MiniLM token states, EfficientNet patch tokens, Fbank frames."""
 
     def __init__(self, text_encoder=None, image_encoder=None, featurizer=None, max_text_len: int = 40,
-                 image_size: int = IMAGE_SIZE, text_adapter: str | Path | None = None):
+                 image_size: int = IMAGE_SIZE, text_adapter: str | Path | None = None,
+                 image_top: str | Path | None = None):
         from .encoders import AudioFeaturizer, ImageEncoder, TextEncoder
 
         self.text_encoder = (text_encoder or TextEncoder(adapter=text_adapter)).eval()
-        self.image_encoder = (image_encoder or ImageEncoder(size=image_size)).eval()
+        self.image_encoder = (image_encoder or ImageEncoder(size=image_size, top=image_top)).eval()
         self.featurizer = featurizer or AudioFeaturizer()
         self.max_text_len = max_text_len
 
@@ -73,12 +74,14 @@ def labels_of(sample: Sample) -> dict[str, int]:
             "tone": TONE_TO_ID[sample.tone or "calm"]}
 
 
-def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE, text_adapter_id: str | None = None) -> Path:
+def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE, text_adapter_id: str | None = None,
+               image_top_id: str | None = None) -> Path:
     stat = manifest.stat()
     key = hashlib.sha1(f"{manifest.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:v2".encode()).hexdigest()[:12]
     size = "" if image_size == 224 else f"-px{image_size}"   # 224: the caches made before the size was a setting
     text = f"-text{text_adapter_id}" if text_adapter_id else ""
-    return cache_dir / f"{manifest.parent.name}-{key}{size}{text}.pt"
+    image = f"-img{image_top_id}" if image_top_id else ""
+    return cache_dir / f"{manifest.parent.name}-{key}{size}{text}{image}.pt"
 
 
 def _image_size(extractor: FeatureExtractor | None, image_size: int | None) -> int:
@@ -88,23 +91,48 @@ def _image_size(extractor: FeatureExtractor | None, image_size: int | None) -> i
 
 def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None = None,
                         cache_dir: str | Path = ".cache/features", batch_size: int = 32,
-                        image_size: int | None = None, text_adapter: str | Path | None = None) -> list[dict]:
+                        image_size: int | None = None, text_adapter: str | Path | None = None,
+                        image_top: str | Path | None = None) -> list[dict]:
     """Per-sample feature dicts for a manifest, from the cache when present (keyed by the manifest's stat, the
-    image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE, and the text
-    encoder's adapter: `extractor`'s, else `text_adapter`'s fingerprint, else none)."""
-    from .encoders import adapter_fingerprint
+    image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE, the text
+    encoder's adapter: `extractor`'s, else `text_adapter`'s fingerprint, else none, and likewise the image
+    encoder's fine-tuned top). A cache that differs only in the text adapter (or only in the image top) lends
+    its other features: only the text tokens (or the patch tokens) are computed again."""
+    from .encoders import adapter_fingerprint, image_top_fingerprint
     from .media import load_audio, load_image
 
     manifest = Path(manifest)
     size = _image_size(extractor, image_size)
     adapter_id = extractor.text_encoder.adapter_id if extractor is not None else \
         (adapter_fingerprint(text_adapter) if text_adapter is not None else None)
-    path = cache_path(manifest, Path(cache_dir), size, adapter_id)
+    top_id = extractor.image_encoder.top_id if extractor is not None else \
+        (image_top_fingerprint(image_top) if image_top is not None else None)
+    path = cache_path(manifest, Path(cache_dir), size, adapter_id, top_id)
     if path.exists():
         return torch.load(path, weights_only=False)
+    make = lambda: extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter, image_top=image_top)
+    if top_id:   # text and audio features do not depend on the image encoder: reuse them, redo the patch tokens
+        without_top = cache_path(manifest, Path(cache_dir), size, adapter_id)
+        if extractor is None:   # (built first if missing)
+            items = build_feature_cache(manifest, cache_dir=cache_dir, batch_size=batch_size, image_size=size,
+                                        text_adapter=text_adapter)
+        else:
+            items = torch.load(without_top, weights_only=False) if without_top.exists() else None
+        if items is not None:
+            extractor = make()
+            images = {s.id: s.image for s in read_manifest(manifest)}
+            todo = [it for it in items if it["image_tokens"] is not None]
+            for start in tqdm(range(0, len(todo), batch_size), desc=f"image features {manifest.parent.name}"):
+                batch = todo[start:start + batch_size]
+                tokens = extractor.image([load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in batch])
+                for item, t in zip(batch, tokens):
+                    item["image_tokens"] = t.to(torch.float16).contiguous()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(items, path)
+            return items
     plain = cache_path(manifest, Path(cache_dir), size)
-    if adapter_id and plain.exists():   # image and audio features do not depend on the text encoder: reuse them
-        extractor = extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter)
+    if adapter_id and not top_id and plain.exists():   # image and audio features do not depend on the text encoder
+        extractor = make()
         items = torch.load(plain, weights_only=False)
         for start in tqdm(range(0, len(items), batch_size), desc=f"text features {manifest.parent.name}"):
             batch = items[start:start + batch_size]
@@ -112,7 +140,7 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
                 item["text_tokens"] = None if tokens is None else tokens.to(torch.float16).contiguous()
         torch.save(items, path)
         return items
-    extractor = extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter)
+    extractor = make()
     samples = read_manifest(manifest)
     items: list[dict] = []
     for start in tqdm(range(0, len(samples), batch_size), desc=f"features {manifest.parent.name}"):
@@ -257,22 +285,24 @@ class FinetunedModel(nn.Module):
         return cls(MultimodalModel.from_pretrained(directory), tops).eval()
 
 
-def encoder_cache_path(manifest: Path, cache_dir: Path, n_top: int, image_size: int = IMAGE_SIZE) -> Path:
+def encoder_cache_path(manifest: Path, cache_dir: Path, n_top: int, image_size: int = IMAGE_SIZE,
+                       image_only: bool = False) -> Path:
     base = cache_path(manifest, cache_dir, image_size)
-    return base.with_name(base.stem + f"-top{n_top}.pt")
+    return base.with_name(base.stem + f"-top{n_top}{'img' if image_only else ''}.pt")
 
 
 def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path = ".cache/features",
                         extractor: FeatureExtractor | None = None, batch_size: int = 32,
-                        image_size: int | None = None) -> list[dict]:
+                        image_size: int | None = None, image_only: bool = False) -> list[dict]:
     """Like build_feature_cache, but "text_tokens" / "image_tokens" hold what ENTERS the top n layers:
-    MiniLM hidden states [L, 384] before layer 6-n and EfficientNet activations [49, C] before block -n.
-    Audio frames and labels are the ordinary cache's."""
+    MiniLM hidden states [L, 384] before layer 6-n and EfficientNet activations [S*S, C] before block -n.
+    Audio frames and labels are the ordinary cache's. image_only=True leaves the text tokens as the ordinary
+    cache's (for mmdemo.adapt_image, which reads only the photos; cached under its own name)."""
     from .media import load_image
 
     manifest, cache_dir = Path(manifest), Path(cache_dir)
     size = _image_size(extractor, image_size)
-    path = encoder_cache_path(manifest, cache_dir, n_top, size)
+    path = encoder_cache_path(manifest, cache_dir, n_top, size, image_only)
     if path.exists():
         return torch.load(path, weights_only=False)
     extractor = extractor or FeatureExtractor(image_size=size)
@@ -286,7 +316,7 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
         for start in tqdm(range(0, len(base), batch_size), desc=f"encoder top-{n_top} inputs {manifest.parent.name}"):
             batch = base[start:start + batch_size]
             out = [dict(item) for item in batch]
-            idx = [i for i, it in enumerate(batch) if it["text_tokens"] is not None]
+            idx = [i for i, it in enumerate(batch) if it["text_tokens"] is not None and not image_only]
             if idx:
                 enc = extractor.text_encoder.tokenize([batch[i]["text"] for i in idx], max_len=extractor.max_text_len)
                 hidden = text_model(**enc, output_hidden_states=True).hidden_states[depth]

@@ -141,7 +141,8 @@ class Pipeline:
             raise ValueError(f"the checkpoints under {checkpoints} were trained at different image sizes {sorted(sizes)}; "
                              "they share one image encoder, so retrain them together")
         extractor = FeatureExtractor(image_size=sizes.pop() if sizes else IMAGE_SIZE,
-                                     text_adapter=cls.text_adapter_of(models, Path(checkpoints)))
+                                     text_adapter=cls.text_adapter_of(models, Path(checkpoints)),
+                                     image_top=cls.image_top_of(models, Path(checkpoints)))
         extractor.image_encoder.fold_batchnorm()   # serving only: same tokens, less work per photo
         return cls(models, extractor, asr)
 
@@ -162,6 +163,25 @@ class Pipeline:
         if not folder.is_dir() or adapter_fingerprint(folder) != fingerprint:
             raise FileNotFoundError(f"the models under {checkpoints} need the text adapter {fingerprint} in {folder}; "
                                     "it is missing or another one: run `python -m mmdemo.adapt_text` and retrain")
+        return folder
+
+    @staticmethod
+    def image_top_of(models: dict, checkpoints: Path) -> Path | None:
+        """The image encoder's fine-tuned top the models were trained on (all must share one), checked by its
+        fingerprint, as text_adapter_of checks the text adapter."""
+        from .encoders import image_top_fingerprint
+
+        wanted = {(m.config.image_top, m.config.image_top_id) for m in models.values()}
+        if len(wanted) > 1:
+            raise ValueError(f"the checkpoints under {checkpoints} were trained on different image encoders "
+                             f"{sorted(map(str, wanted))}; they share one, so retrain them together")
+        name, fingerprint = wanted.pop() if wanted else (None, None)
+        if name is None:
+            return None
+        folder = checkpoints / name
+        if not folder.is_dir() or image_top_fingerprint(folder) != fingerprint:
+            raise FileNotFoundError(f"the models under {checkpoints} need the image top {fingerprint} in {folder}; "
+                                    "it is missing or another one: run `python -m mmdemo.adapt_image` and retrain")
         return folder
 
     @property

@@ -10,7 +10,9 @@ save_pretrained() (safetensors + config.json) together with a JSON training log 
 `--finetune-top N` also fine-tunes the top N layers of the text and image encoders (live, over cached inputs of
 those layers); `--init` starts from a checkpoint folder, e.g. the backbone `python -m mmdemo.pretrain` saves.
 The text features come from MiniLM with the LoRA adapter of `python -m mmdemo.adapt_text` when there is one
-(--text-adapter, by default the committed one); it is copied beside the checkpoints and named in their configs.
+(--text-adapter, by default the committed one), the patch tokens from EfficientNet with the fine-tuned top of
+`python -m mmdemo.adapt_image` (--image-top, likewise); both are copied beside the checkpoints and named in
+their configs.
 """
 from __future__ import annotations
 
@@ -33,9 +35,11 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from .calibration import expected_calibration_error, fit_temperature
+from .adapt_image import DEFAULT_IMAGE_TOP
 from .adapt_text import DEFAULT_ADAPTER
-from .configs import MODEL_CONFIGS, TEXT_ADAPTER_DIR, ModelConfig
-from .encoders import ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapter_fingerprint
+from .configs import IMAGE_TOP_DIR, MODEL_CONFIGS, TEXT_ADAPTER_DIR, ModelConfig
+from .encoders import (ADAPTER_CONFIG, ADAPTER_WEIGHTS, IMAGE_TOP_CONFIG, IMAGE_TOP_WEIGHTS, adapter_fingerprint,
+                       image_top_fingerprint)
 from .features import build_feature_cache
 from .fusion import FUSIONS
 from .model import ModelInputs, MultimodalModel
@@ -144,6 +148,8 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
     if args.init:   # the features of this run come from this run's text encoder, whatever --init was trained on
         model.config.text_adapter = config.text_adapter
         model.config.text_adapter_id = config.text_adapter_id
+        model.config.image_top = config.image_top
+        model.config.image_top_id = config.image_top_id
     finetune_top = getattr(args, "finetune_top", 0)
     if finetune_top:   # live, trainable encoder top layers over their cached inputs (see features.EncoderTops)
         from .features import EncoderTops, FinetunedModel
@@ -252,6 +258,10 @@ def parse_args(argv=None):
                     help="LoRA adapter of the text encoder (written by `python -m mmdemo.adapt_text`), used for the "
                          "text features and copied beside the checkpoints; 'none' (or a missing folder) = plain "
                          "MiniLM; --finetune-top runs always use plain MiniLM")
+    ap.add_argument("--image-top", default=str(DEFAULT_IMAGE_TOP),
+                    help="fine-tuned top of the image encoder (written by `python -m mmdemo.adapt_image`), used for "
+                         "the patch tokens and copied beside the checkpoints; 'none' (or a missing folder) = plain "
+                         "ImageNet EfficientNet; --finetune-top runs always use the plain one")
     ap.add_argument("--jobs", default=1, type=int,
                     help="with --fusion all: train this many strategies at once, one process and one thread each "
                          "(on 2 cores, 2 one-thread jobs beat one two-thread job: these matrices are small)")
@@ -272,6 +282,9 @@ def main(argv=None) -> list[dict]:
         adapter = use_text_adapter(args, accelerator.is_main_process)
         accelerator.print(f"text encoder: MiniLM + LoRA adapter {args.adapter_overrides['text_adapter_id']} "
                           f"({adapter})" if adapter else "text encoder: plain MiniLM")
+        image_top = use_image_top(args, accelerator.is_main_process)
+        accelerator.print(f"image encoder: EfficientNet-Lite0 + fine-tuned top {args.adapter_overrides['image_top_id']} "
+                          f"({image_top})" if image_top else "image encoder: plain EfficientNet-Lite0")
         if args.finetune_top:
             from .features import build_encoder_cache
 
@@ -279,7 +292,7 @@ def main(argv=None) -> list[dict]:
                                                         image_size=image_size)
         else:
             load = lambda manifest: build_feature_cache(manifest, cache_dir=args.cache_dir, image_size=image_size,
-                                                        text_adapter=adapter)
+                                                        text_adapter=adapter, image_top=image_top)
         train_items = load(args.data / "train" / "manifest.jsonl")
         val_items = load(args.data / "val" / "manifest.jsonl")
         photos = args.data / "train" / "photos.jsonl"
@@ -308,6 +321,24 @@ def use_text_adapter(args, copy: bool) -> Path | None:
             if (folder / name).exists():
                 shutil.copyfile(folder / name, dest / name)
     args.adapter_overrides = {"text_adapter": TEXT_ADAPTER_DIR, "text_adapter_id": fingerprint}
+    return folder
+
+
+def use_image_top(args, copy: bool) -> Path | None:
+    """The run's fine-tuned image top folder (None: plain EfficientNet), copied to OUT/image_top (when `copy`)
+    and named in the models' configs, as use_text_adapter does for the text adapter (call that first)."""
+    folder = None if args.finetune_top or str(args.image_top).lower() == "none" else Path(args.image_top)
+    if folder is None or not (folder / IMAGE_TOP_WEIGHTS).exists():
+        return None
+    fingerprint = image_top_fingerprint(folder)
+    dest = args.out / IMAGE_TOP_DIR
+    if copy and (not (dest / IMAGE_TOP_WEIGHTS).exists() or image_top_fingerprint(dest) != fingerprint):
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in (IMAGE_TOP_WEIGHTS, IMAGE_TOP_CONFIG, "training_log.json"):
+            if (folder / name).exists():
+                shutil.copyfile(folder / name, dest / name)
+    args.adapter_overrides = {**getattr(args, "adapter_overrides", {}), "image_top": IMAGE_TOP_DIR,
+                              "image_top_id": fingerprint}
     return folder
 
 

@@ -1,5 +1,6 @@
 """Encoders: the packaged pretrained weights load offline, give tokens of the promised shapes, stay frozen;
 the audio featurizer and the trainable audio encoder behave."""
+import json
 import math
 import socket
 
@@ -221,3 +222,44 @@ def test_text_adapter_saves_loads_and_merges(encoders, tmp_path):
     loaded = TextEncoder(adapter=folder)
     assert loaded.adapter_id == adapter_fingerprint(folder) and plain.adapter_id is None
     assert not any(p.requires_grad for p in loaded.parameters())
+
+
+# ------------------------------------------------------------------ the fine-tuned top of the image encoder
+def test_image_top_runs_on_cached_block_inputs_as_the_whole_encoder_does():
+    from mmdemo.encoders import ImageEncoder
+
+    enc = ImageEncoder(size=64).eval()
+    pixels = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        net = enc.model
+        x = net._swish(net._bn0(net._conv_stem(pixels)))
+        for block in list(net._blocks)[:-3]:
+            x = block(x)
+        torch.testing.assert_close(enc.forward_top(x.flatten(2).transpose(1, 2), 3), enc(pixels))
+
+
+def test_image_top_saves_and_loads(tmp_path):
+    from mmdemo.encoders import IMAGE_TOP_CONFIG, ImageEncoder, image_top_fingerprint
+
+    tuned = ImageEncoder(size=64).eval()
+    with torch.no_grad():   # stand-in for fine-tuning: move the last two blocks and the head conv
+        gen = torch.Generator().manual_seed(0)
+        for module in [*list(tuned.model._blocks)[-2:], tuned.model._conv_head]:
+            for p in module.parameters():
+                p.add_(0.05 * torch.randn(p.shape, generator=gen))
+    folder = tuned.save_top(tmp_path / "top", 2)
+    with torch.no_grad():   # the top is stored in float16: round the live weights the same way to compare
+        for module in [*list(tuned.model._blocks)[-2:], tuned.model._conv_head, tuned.model._bn1]:
+            for t in [*module.parameters(), *module.buffers()]:
+                if t.is_floating_point():
+                    t.copy_(t.half().float())
+    pixels = torch.randn(1, 3, 64, 64)
+    loaded, plain = ImageEncoder(size=64, top=folder).eval(), ImageEncoder(size=64).eval()
+    with torch.no_grad():
+        torch.testing.assert_close(loaded(pixels), tuned(pixels))
+        assert (loaded(pixels) - plain(pixels)).abs().max() > 0.1
+    assert loaded.top_id == image_top_fingerprint(folder) and plain.top_id is None
+    cfg = json.loads((folder / IMAGE_TOP_CONFIG).read_text())
+    (folder / IMAGE_TOP_CONFIG).write_text(json.dumps({**cfg, "n_blocks": 3}))
+    with pytest.raises(ValueError, match="does not match"):
+        ImageEncoder(size=64, top=folder)

@@ -136,6 +136,28 @@ def test_the_serving_text_encoder_is_the_one_the_models_were_trained_on(pipe, ti
     assert pipe.extractor.text_encoder.adapter_id == configs.pop()
 
 
+def test_the_serving_image_encoder_is_the_one_the_models_were_trained_on(pipe, tiny_checkpoints):
+    """Training records the fine-tuned image top (copied beside the checkpoints); serving loads exactly it."""
+    from mmdemo.encoders import image_top_fingerprint
+
+    configs = {m.config.image_top_id for m in pipe.models.values()}
+    assert configs == {image_top_fingerprint(tiny_checkpoints / "image_top")}
+    assert pipe.extractor.image_encoder.top_id == configs.pop()
+
+
+def test_a_missing_or_other_image_top_is_refused(tmp_path):
+    from mmdemo.configs import tiny_config
+    from mmdemo.model import MultimodalModel
+
+    MultimodalModel(tiny_config("early", image_top="image_top", image_top_id="0123456789")) \
+        .save_pretrained(tmp_path / "early")
+    with pytest.raises(FileNotFoundError, match="image top 0123456789"):
+        Pipeline.load(tmp_path, fusions=("early",), asr=None)
+    MultimodalModel(tiny_config("attention")).save_pretrained(tmp_path / "attention")
+    with pytest.raises(ValueError, match="different image encoders"):
+        Pipeline.load(tmp_path, fusions=("early", "attention"), asr=None)
+
+
 def test_a_missing_or_other_text_adapter_is_refused(tmp_path):
     from mmdemo.configs import tiny_config
     from mmdemo.model import MultimodalModel

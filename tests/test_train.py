@@ -121,3 +121,41 @@ def test_training_reads_the_adapted_text_encoder(tiny_data, tiny_checkpoints):
         assert a["id"] == b["id"] and (a["image_tokens"] is None) == (b["image_tokens"] is None)
         if a["image_tokens"] is not None:
             torch.testing.assert_close(a["image_tokens"], b["image_tokens"], atol=2e-2, rtol=1e-2)
+
+
+def test_training_reads_the_fine_tuned_image_encoder(tiny_data, tiny_checkpoints):
+    """By default the fusion models train on the patch tokens of the committed fine-tuned image top: it is copied
+    beside them, their configs name it, and the feature cache holds exactly what that encoder gives."""
+    from mmdemo.adapt_image import DEFAULT_IMAGE_TOP
+    from mmdemo.adapt_text import DEFAULT_ADAPTER
+    from mmdemo.data.manifest import read_manifest
+    from mmdemo.encoders import ImageEncoder, image_top_fingerprint
+    from mmdemo.media import load_image
+    from mmdemo import limits
+    from mmdemo.features import build_feature_cache
+    import torch
+
+    fingerprint = image_top_fingerprint(ROOT / DEFAULT_IMAGE_TOP)
+    assert image_top_fingerprint(tiny_checkpoints / "image_top") == fingerprint
+    for fusion in FUSIONS:
+        config = json.loads((tiny_checkpoints / fusion / "config.json").read_text())
+        assert (config["image_top"], config["image_top_id"]) == ("image_top", fingerprint)
+    manifest = tiny_data / "val" / "manifest.jsonl"
+    items = build_feature_cache(manifest, cache_dir=tiny_data / "cache", text_adapter=ROOT / DEFAULT_ADAPTER,
+                                image_top=ROOT / DEFAULT_IMAGE_TOP)
+    encoder = ImageEncoder(size=config["image_size"], top=ROOT / DEFAULT_IMAGE_TOP).eval()
+    plain = ImageEncoder(size=config["image_size"]).eval()
+    images = {s.id: s.image for s in read_manifest(manifest)}
+    with_image = [it for it in items if it["image_tokens"] is not None][:4]
+    assert with_image
+    photos = [load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in with_image]
+    with torch.no_grad():
+        fresh, before = encoder.encode(photos), plain.encode(photos)
+    for item, tokens, old in zip(with_image, fresh, before):
+        torch.testing.assert_close(item["image_tokens"].float(), tokens, atol=2e-2, rtol=1e-2)   # fp16 cache
+        assert (tokens - old).abs().max() > 0.1   # the fine-tuned top does change the patch tokens
+    text_only = build_feature_cache(manifest, cache_dir=tiny_data / "cache", text_adapter=ROOT / DEFAULT_ADAPTER)
+    for a, b in zip(items, text_only):   # only the patch tokens depend on the image encoder
+        assert a["id"] == b["id"] and (a["text_tokens"] is None) == (b["text_tokens"] is None)
+        if a["text_tokens"] is not None:
+            assert torch.equal(a["text_tokens"], b["text_tokens"])

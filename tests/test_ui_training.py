@@ -17,10 +17,13 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 @pytest.fixture(scope="module")
 def live_subset(tiny_data, tiny_checkpoints, tmp_path_factory):
-    cache, adapter = tiny_data / "cache", experiments.checkpoints_text_adapter(tiny_checkpoints)
-    assert adapter is not None   # the features the checkpoints were trained on: the adapted text encoder's
-    train = build_feature_cache(tiny_data / "train" / "manifest.jsonl", cache_dir=cache, text_adapter=adapter)
-    val = build_feature_cache(tiny_data / "val" / "manifest.jsonl", cache_dir=cache, text_adapter=adapter)
+    cache, (adapter, image_top) = tiny_data / "cache", experiments.checkpoints_encoders(tiny_checkpoints)
+    # the features the checkpoints were trained on: the adapted text encoder's and the fine-tuned image top's
+    assert adapter is not None and image_top is not None
+    train = build_feature_cache(tiny_data / "train" / "manifest.jsonl", cache_dir=cache, text_adapter=adapter,
+                                image_top=image_top)
+    val = build_feature_cache(tiny_data / "val" / "manifest.jsonl", cache_dir=cache, text_adapter=adapter,
+                              image_top=image_top)
     path = experiments.build_live_subset(tiny_checkpoints, train, val, tmp_path_factory.mktemp("live") / "live.pt")
     assert path.stat().st_size < 5 * 2**20
     return path

@@ -1,0 +1,39 @@
+"""Fine-tuning the top of the image encoder (mmdemo.adapt_image): the cached block inputs, and a real short run."""
+import json
+import random
+
+import torch
+
+from mmdemo.adapt_image import kind_examples, main
+from mmdemo.data.manifest import read_manifest
+from mmdemo.encoders import IMAGE_TOP_CONFIG, IMAGE_TOP_WEIGHTS, ImageEncoder, image_top_fingerprint
+from mmdemo.features import build_encoder_cache
+from mmdemo.schema import IMAGE_KINDS
+
+
+def test_kind_examples_are_the_photos_with_their_kinds(tiny_data):
+    manifest = tiny_data / "train" / "photos.jsonl"
+    items = build_encoder_cache(manifest, 2, tiny_data / "cache", image_only=True)
+    examples = kind_examples(items)
+    samples = [s for s in read_manifest(manifest) if s.image is not None]
+    assert len(examples) == len(samples) > 0
+    assert sorted(IMAGE_KINDS[e["kind"]] for e in examples) == sorted(s.image_kind for s in samples)
+    assert all(e["x"].shape[-1] == 192 for e in examples)   # what enters the second-to-last MBConv block
+
+
+def test_a_short_adaptation_writes_a_top_the_encoder_loads(tiny_data, tmp_path, one_thread):
+    out = tmp_path / "image_top"
+    log = main(["--data", str(tiny_data), "--cache-dir", str(tiny_data / "cache"), "--out", str(out),
+                "--blocks", "2", "--epochs", "1", "--max-steps", "2", "--batch-size", "8"])
+    assert (out / IMAGE_TOP_WEIGHTS).exists() and json.loads((out / IMAGE_TOP_CONFIG).read_text())["n_blocks"] == 2
+    assert log["fingerprint"] == image_top_fingerprint(out) and len(log["epochs"]) == 2   # before and after
+    plain = ImageEncoder(size=64)
+    # two blocks + head conv (+ its BatchNorm); BatchNorm statistics and affine parameters do not train
+    assert log["trainable_parameters"] == sum(p.numel() for m in [*list(plain.model._blocks)[-2:],
+                                                                    plain.model._conv_head]
+                                              for n, p in m.named_parameters() if "_bn" not in n)
+    from mmdemo.data.images import render_image
+    img, _ = render_image("damaged_product", random.Random(0))
+    with torch.no_grad():
+        changed = ImageEncoder(size=64, top=out).encode([img]) - plain.encode([img])
+    assert changed.abs().max() > 0
