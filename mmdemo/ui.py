@@ -729,7 +729,7 @@ PIPELINE_HTML = """
   <div class="stage"><div class="t">Inputs</div><div>text</div><div>photo</div><div>voice message</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Pretrained encoders</div><div>MiniLM-L6 word pieces (+ LoRA)</div>
-    <div>EfficientNet-Lite0 7×7 patches</div><div>Whisper tiny.en transcript + log-mel → CNN/BiLSTM</div></div>
+    <div>EfficientNet-Lite0 7×7 patches (top tuned)</div><div>Whisper tiny.en transcript + log-mel → CNN/BiLSTM</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Alignment</div><div>project to 128-d</div><div>+ modality type</div>
     <div>+ position (1-D / 2-D)</div></div>
@@ -748,7 +748,8 @@ HOW_MD = r"""
 ### The pipeline
 A message may hold text, one photo and one voice message. Pretrained encoders turn each into a sequence of
 vectors: word pieces from MiniLM (adapted to support requests by small low-rank LoRA weights trained on the
-project's data, merged into its layers), a 7×7 grid of patch vectors from EfficientNet-Lite0 (the photo seen at 320 px), and for the voice both a
+project's data, merged into its layers), a 7×7 grid of patch vectors from EfficientNet-Lite0 (the photo seen at 320 px;
+its last five blocks fine-tuned on the project's photo kinds), and for the voice both a
 Whisper transcript (read by the text encoder) and log-mel frames that a small trained CNN + BiLSTM turns into one
 token per 80 ms. The **alignment** layer projects every token to the same width and adds a learned modality-type
 and position embedding, so the fusion knows which tokens are words, image cells or moments of audio. A **fusion**
