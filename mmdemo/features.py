@@ -97,7 +97,8 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
     image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE, the text
     encoder's adapter: `extractor`'s, else `text_adapter`'s fingerprint, else none, and likewise the image
     encoder's fine-tuned top). A cache that differs only in the text adapter (or only in the image top) lends
-    its other features: only the text tokens (or the patch tokens) are computed again."""
+    its other features: only the text tokens (or the patch tokens) are computed again; without one, everything
+    is computed in one pass."""
     from .encoders import adapter_fingerprint, image_top_fingerprint
     from .media import load_audio, load_image
 
@@ -111,25 +112,19 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
     if path.exists():
         return torch.load(path, weights_only=False)
     make = lambda: extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter, image_top=image_top)
-    if top_id:   # text and audio features do not depend on the image encoder: reuse them, redo the patch tokens
-        without_top = cache_path(manifest, Path(cache_dir), size, adapter_id)
-        if extractor is None:   # (built first if missing)
-            items = build_feature_cache(manifest, cache_dir=cache_dir, batch_size=batch_size, image_size=size,
-                                        text_adapter=text_adapter)
-        else:
-            items = torch.load(without_top, weights_only=False) if without_top.exists() else None
-        if items is not None:
-            extractor = make()
-            images = {s.id: s.image for s in read_manifest(manifest)}
-            todo = [it for it in items if it["image_tokens"] is not None]
-            for start in tqdm(range(0, len(todo), batch_size), desc=f"image features {manifest.parent.name}"):
-                batch = todo[start:start + batch_size]
-                tokens = extractor.image([load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in batch])
-                for item, t in zip(batch, tokens):
-                    item["image_tokens"] = t.to(torch.float16).contiguous()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            torch.save(items, path)
-            return items
+    without_top = cache_path(manifest, Path(cache_dir), size, adapter_id)
+    if top_id and without_top.exists():   # text and audio do not depend on the image encoder: redo the patch tokens
+        items = torch.load(without_top, weights_only=False)
+        extractor = make()
+        images = {s.id: s.image for s in read_manifest(manifest)}
+        todo = [it for it in items if it["image_tokens"] is not None]
+        for start in tqdm(range(0, len(todo), batch_size), desc=f"image features {manifest.parent.name}"):
+            batch = todo[start:start + batch_size]
+            tokens = extractor.image([load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in batch])
+            for item, t in zip(batch, tokens):
+                item["image_tokens"] = t.to(torch.float16).contiguous()
+        torch.save(items, path)
+        return items
     plain = cache_path(manifest, Path(cache_dir), size)
     if adapter_id and not top_id and plain.exists():   # image and audio features do not depend on the text encoder
         extractor = make()
