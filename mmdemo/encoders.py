@@ -296,8 +296,8 @@ class ImageEncoder(nn.Module):
         if cfg["base"] != self.name:
             raise ValueError(f"image top {folder} was trained on {cfg['base']}, this encoder is {self.name}")
         weights = load_file(str(folder / IMAGE_TOP_WEIGHTS))
-        own = self.model.state_dict()
-        expected = {k for k in own if k.startswith(self.top_prefixes(cfg["n_blocks"])) and own[k].is_floating_point()}
+        own, prefixes = self.model.state_dict(), self.top_prefixes(cfg["n_blocks"])
+        expected = {k for k in own if k.startswith(prefixes) and own[k].is_floating_point()}
         if set(weights) != expected:
             raise ValueError(f"image top {folder} does not match this encoder's last {cfg['n_blocks']} blocks")
         with torch.no_grad():

@@ -152,18 +152,8 @@ class Pipeline:
         fingerprint: token states from any other text encoder would be silently wrong inputs."""
         from .encoders import adapter_fingerprint
 
-        wanted = {(m.config.text_adapter, m.config.text_adapter_id) for m in models.values()}
-        if len(wanted) > 1:
-            raise ValueError(f"the checkpoints under {checkpoints} were trained on different text encoders "
-                             f"{sorted(map(str, wanted))}; they share one, so retrain them together")
-        name, fingerprint = wanted.pop() if wanted else (None, None)
-        if name is None:
-            return None
-        folder = checkpoints / name
-        if not folder.is_dir() or adapter_fingerprint(folder) != fingerprint:
-            raise FileNotFoundError(f"the models under {checkpoints} need the text adapter {fingerprint} in {folder}; "
-                                    "it is missing or another one: run `python -m mmdemo.adapt_text` and retrain")
-        return folder
+        return Pipeline._trained_encoder_part(models, checkpoints, "text_adapter", adapter_fingerprint,
+                                              "text adapter", "text encoders", "adapt_text")
 
     @staticmethod
     def image_top_of(models: dict, checkpoints: Path) -> Path | None:
@@ -171,17 +161,24 @@ class Pipeline:
         fingerprint, as text_adapter_of checks the text adapter."""
         from .encoders import image_top_fingerprint
 
-        wanted = {(m.config.image_top, m.config.image_top_id) for m in models.values()}
+        return Pipeline._trained_encoder_part(models, checkpoints, "image_top", image_top_fingerprint,
+                                              "image top", "image encoders", "adapt_image")
+
+    @staticmethod
+    def _trained_encoder_part(models: dict, checkpoints: Path, field: str, fingerprint_of, part: str,
+                              encoders: str, command: str) -> Path | None:
+        """The folder named by the models' config `field` (and checked against `field`_id), None if unnamed."""
+        wanted = {(getattr(m.config, field), getattr(m.config, f"{field}_id")) for m in models.values()}
         if len(wanted) > 1:
-            raise ValueError(f"the checkpoints under {checkpoints} were trained on different image encoders "
+            raise ValueError(f"the checkpoints under {checkpoints} were trained on different {encoders} "
                              f"{sorted(map(str, wanted))}; they share one, so retrain them together")
         name, fingerprint = wanted.pop() if wanted else (None, None)
         if name is None:
             return None
         folder = checkpoints / name
-        if not folder.is_dir() or image_top_fingerprint(folder) != fingerprint:
-            raise FileNotFoundError(f"the models under {checkpoints} need the image top {fingerprint} in {folder}; "
-                                    "it is missing or another one: run `python -m mmdemo.adapt_image` and retrain")
+        if not folder.is_dir() or fingerprint_of(folder) != fingerprint:
+            raise FileNotFoundError(f"the models under {checkpoints} need the {part} {fingerprint} in {folder}; "
+                                    f"it is missing or another one: run `python -m mmdemo.{command}` and retrain")
         return folder
 
     @property

@@ -309,37 +309,36 @@ def main(argv=None) -> list[dict]:
 def use_text_adapter(args, copy: bool) -> Path | None:
     """The run's text adapter folder (None: plain MiniLM). It is copied to OUT/text_adapter (when `copy`), so
     that a checkpoints folder holds the adapter its models were trained on; the models' configs name it."""
-    folder = None if args.finetune_top or str(args.text_adapter).lower() == "none" else Path(args.text_adapter)
-    if folder is None or not (folder / ADAPTER_WEIGHTS).exists():
-        args.adapter_overrides = {}
-        return None
-    fingerprint = adapter_fingerprint(folder)
-    dest = args.out / TEXT_ADAPTER_DIR
-    if copy and (not (dest / ADAPTER_WEIGHTS).exists() or adapter_fingerprint(dest) != fingerprint):
-        dest.mkdir(parents=True, exist_ok=True)
-        for name in (ADAPTER_WEIGHTS, ADAPTER_CONFIG, "training_log.json"):
-            if (folder / name).exists():
-                shutil.copyfile(folder / name, dest / name)
-    args.adapter_overrides = {"text_adapter": TEXT_ADAPTER_DIR, "text_adapter_id": fingerprint}
+    folder, args.adapter_overrides = _use_encoder_part(args, copy, "text_adapter", TEXT_ADAPTER_DIR, ADAPTER_WEIGHTS,
+                                                       ADAPTER_CONFIG, adapter_fingerprint)
     return folder
 
 
 def use_image_top(args, copy: bool) -> Path | None:
     """The run's fine-tuned image top folder (None: plain EfficientNet), copied to OUT/image_top (when `copy`)
     and named in the models' configs, as use_text_adapter does for the text adapter (call that first)."""
-    folder = None if args.finetune_top or str(args.image_top).lower() == "none" else Path(args.image_top)
-    if folder is None or not (folder / IMAGE_TOP_WEIGHTS).exists():
-        return None
-    fingerprint = image_top_fingerprint(folder)
-    dest = args.out / IMAGE_TOP_DIR
-    if copy and (not (dest / IMAGE_TOP_WEIGHTS).exists() or image_top_fingerprint(dest) != fingerprint):
+    folder, overrides = _use_encoder_part(args, copy, "image_top", IMAGE_TOP_DIR, IMAGE_TOP_WEIGHTS, IMAGE_TOP_CONFIG,
+                                          image_top_fingerprint)
+    args.adapter_overrides = {**getattr(args, "adapter_overrides", {}), **overrides}
+    return folder
+
+
+def _use_encoder_part(args, copy: bool, option: str, dirname: str, weights: str, config: str,
+                      fingerprint_of) -> tuple[Path | None, dict]:
+    """The folder given by --`option` (None: 'none', missing, or a --finetune-top run) and the config overrides
+    naming it; the folder is copied to OUT/`dirname` when `copy` and not there already."""
+    value = getattr(args, option)
+    folder = None if args.finetune_top or str(value).lower() == "none" else Path(value)
+    if folder is None or not (folder / weights).exists():
+        return None, {}
+    fingerprint = fingerprint_of(folder)
+    dest = args.out / dirname
+    if copy and (not (dest / weights).exists() or fingerprint_of(dest) != fingerprint):
         dest.mkdir(parents=True, exist_ok=True)
-        for name in (IMAGE_TOP_WEIGHTS, IMAGE_TOP_CONFIG, "training_log.json"):
+        for name in (weights, config, "training_log.json"):
             if (folder / name).exists():
                 shutil.copyfile(folder / name, dest / name)
-    args.adapter_overrides = {**getattr(args, "adapter_overrides", {}), "image_top": IMAGE_TOP_DIR,
-                              "image_top_id": fingerprint}
-    return folder
+    return folder, {option: dirname, f"{option}_id": fingerprint}
 
 
 def run_config(fusion: str, args) -> ModelConfig:
