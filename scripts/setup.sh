@@ -20,8 +20,14 @@ fi
 stamp=.venv/.requirements.sha
 want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat $stamp 2>/dev/null)" != "$want" ]; then
+  # torch here is a CUDA build (its wheels unpack to about 7 GB): say so plainly rather than fail half-way
+  free_kb=$(df -Pk .venv | awk 'NR==2 {print $4}')
+  if [ "${free_kb:-0}" -lt 8000000 ]; then
+    echo "[setup] only $((free_kb / 1048576)) GiB free on this disk; installing the packages needs about 8 GiB" >&2
+    exit 1
+  fi
   echo "[setup] pip install -r requirements-dev.txt (a few minutes the first time)"
-  .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -r requirements-dev.txt
+  .venv/bin/pip install -q --no-cache-dir --upgrade pip >/dev/null
+  .venv/bin/pip install -q --no-cache-dir -r requirements-dev.txt
   echo "$want" > $stamp
 fi
