@@ -20,9 +20,9 @@ fi
 stamp=.venv/.requirements.sha
 want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat $stamp 2>/dev/null)" != "$want" ]; then
-  # torch here is a CUDA build (its wheels unpack to about 7 GB): say so plainly rather than fail half-way
+  # a first install unpacks about 7 GB (torch here is a CUDA build): say so plainly rather than fail half-way
   free_kb=$(df -Pk .venv | awk 'NR==2 {print $4}')
-  if [ "${free_kb:-0}" -lt 8000000 ]; then
+  if ! ls -d .venv/lib/python3*/site-packages/torch >/dev/null 2>&1 && [ "${free_kb:-0}" -lt 8388608 ]; then
     echo "[setup] only $((free_kb / 1048576)) GiB free on this disk; installing the packages needs about 8 GiB" >&2
     exit 1
   fi
