@@ -19,7 +19,8 @@ the fusion models on the adapted encoder's patch tokens (its feature caches are 
 The number of epochs is fixed, not picked on validation: the validation split shows the training product types,
 where the frozen features already do well; what matters is types never seen, and no split of the data build
 measures that apart from the test split. (The default, 3, came from the one-off check above, which used renders
-of the test split's product types: that is a choice made on the held-out types' distribution, said so here.)
+of the test split's product types: that is a choice made on the held-out types' distribution, said so here.
+`python -m mmdemo.experiments damage-probe` now runs such checks reproducibly, and shows how much they vary.)
 
 Writes OUT/image_top.safetensors, OUT/image_top.json and OUT/training_log.json.
 """

@@ -3,6 +3,7 @@
     python -m mmdemo.experiments label-efficiency   # pretrain once, then fine-tune the attention model on 1/5/20/100 %
     python -m mmdemo.experiments live-subset        # rebuild assets/training/live_subset.pt from the checkpoints
     python -m mmdemo.experiments damage-transfer    # does "intact vs damaged" carry to a product type never seen?
+    python -m mmdemo.experiments damage-probe       # the same question for image encoders (plain vs fine-tuned tops)
 
 label-efficiency compares, for the attention fusion on the test split: no pretraining vs the pretrained backbone
 (mmdemo.pretrain), each fine-tuned with train.py's own loop (train_one) on 1 %, 5 %, 20 % and 100 % of the
@@ -21,6 +22,14 @@ damage-transfer asks the question behind the largest test-split error (intact vs
 types): a linear probe on the frozen, mean-pooled image features of the training photo bank is trained on
 "intact vs damaged" for k of the training product types and scored on one type it never saw, for every type
 and several random choices of the k.
+
+damage-probe scores image encoders on that question with fresh renders: photos of intact and damaged products of
+the training types (training layouts) and of the test split's held-out types (its layouts), drawn by the data
+builder's own renderer from their own seeds, outside the build. A linear probe on each encoder's mean-pooled patch
+tokens learns "intact vs damaged" on the training types and is scored on the held-out ones (three probe seeds):
+accuracy, and the AUC, which does not depend on where the probe's threshold falls for types it never saw.
+It compares the plain ImageNet encoder with fine-tuned tops (mmdemo.adapt_image) in minutes instead of a full
+retraining; it reads the held-out types' distribution, so use it to compare encoders, not to tune one.
 """
 from __future__ import annotations
 
@@ -341,6 +350,153 @@ def damage_transfer(photos: str | Path, cache_dir: str | Path, ks=(2, 4, 7, 10, 
     return result
 
 
+# ------------------------------------------------------------------------------------------- damage probe
+DAMAGE_PROBE_GROUPS = ("train_types", "held_out_types")
+
+
+def _probe_render(job: tuple[str, int, int]) -> dict:
+    """One probe photo (intact for even indices, damaged for odd ones) as JPEG bytes, from its own seed."""
+    import io
+
+    from .data.images import render_image
+
+    group, index, seed = job
+    kind = "damaged_product" if index % 2 else "product"
+    rng = random.Random(f"{seed}/damage-probe/{group}/{index}")
+    img, meta = render_image(kind, rng, held_out=group == "held_out_types")
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=rng.randint(55, 95))
+    return {"group": group, "kind": kind, "product": meta["product"], "jpeg": buf.getvalue()}
+
+
+def damage_probe_inputs(n_train: int, n_held_out: int, n_blocks: int, cache_dir: str | Path,
+                        image_size: int, seed: int = 0, workers: int = 2, batch_size: int = 32) -> dict:
+    """Render the probe photos and cache what enters the encoder's last n_blocks MBConv blocks (float16)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import limits
+    from .encoders import ImageEncoder
+    from .media import load_image
+
+    path = Path(cache_dir) / f"damage_probe-s{seed}-{n_train}-{n_held_out}-px{image_size}-top{n_blocks}.pt"
+    if path.exists():
+        return torch.load(path, weights_only=False)
+    jobs = [(g, i, seed) for g, n in zip(DAMAGE_PROBE_GROUPS, (n_train, n_held_out)) for i in range(n)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        photos = list(pool.map(_probe_render, jobs, chunksize=8))
+    encoder = ImageEncoder(size=image_size).eval()
+    net, blocks = encoder.model, list(encoder.model._blocks)[:-n_blocks]
+    inputs = []
+    with torch.inference_mode():
+        for i in range(0, len(photos), batch_size):
+            chunk = [load_image(p["jpeg"], limits.MODEL_IMAGE_SIDE) for p in photos[i:i + batch_size]]
+            x = net._swish(net._bn0(net._conv_stem(encoder.preprocess(chunk))))
+            for block in blocks:
+                x = block(x)
+            inputs.extend(t.flatten(1).T.to(torch.float16).contiguous() for t in x)
+    data = {"rows": [{k: v for k, v in p.items() if k != "jpeg"} for p in photos], "inputs": torch.stack(inputs),
+            "n_blocks": n_blocks, "image_size": image_size}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(data, path)
+    return data
+
+
+def damage_probe(tops: list[str | None], n_train: int = 2400, n_held_out: int = 800,
+                 cache_dir: str | Path = ".cache/features", image_size: int | None = None, n_blocks: int = 5,
+                 seeds: int = 3, steps: int = 300, workers: int = 2, render_seed: int = 0) -> dict:
+    """Intact vs damaged on held-out product types for each image encoder in `tops` (None = plain ImageNet)."""
+    from .configs import IMAGE_SIZE
+    from .encoders import IMAGE_TOP_CONFIG, ImageEncoder, image_top_fingerprint
+
+    for top in tops:
+        if top is not None:
+            cfg = json.loads((Path(top) / IMAGE_TOP_CONFIG).read_text())
+            if cfg["n_blocks"] != n_blocks:
+                raise ValueError(f"{top} fine-tunes {cfg['n_blocks']} blocks; this probe caches the input of the "
+                                 f"last {n_blocks} (--blocks)")
+    size = image_size or IMAGE_SIZE
+    data = damage_probe_inputs(n_train, n_held_out, n_blocks, cache_dir, size, seed=render_seed, workers=workers)
+    rows = data["rows"]
+    y = torch.tensor([float(r["kind"] == "damaged_product") for r in rows])
+    train = torch.tensor([r["group"] == "train_types" for r in rows])
+    result = {"renders": {g: sum(r["group"] == g for r in rows) for g in DAMAGE_PROBE_GROUPS},
+              "types": {g: sorted({r["product"] for r in rows if r["group"] == g}) for g in DAMAGE_PROBE_GROUPS},
+              "render_seed": render_seed, "image_size": size, "n_blocks": n_blocks, "probe_seeds": seeds,
+              "encoders": {}}
+    for top in tops:
+        encoder = ImageEncoder(size=size, top=top).eval()
+        with torch.inference_mode():
+            x = torch.cat([encoder.forward_top(data["inputs"][i:i + 64].float(), n_blocks).mean(1)
+                           for i in range(0, len(rows), 64)])
+        mu, sd = x[train].mean(0), x[train].std(0) + 1e-3
+        x = (x - mu) / sd
+        accs, aucs, right = [], [], torch.zeros(int((~train).sum()))
+        for s in range(seeds):
+            gen = torch.Generator().manual_seed(s)
+            probe = torch.nn.Linear(x.shape[1], 1)
+            torch.nn.init.normal_(probe.weight, std=0.01, generator=gen)
+            torch.nn.init.zeros_(probe.bias)
+            opt = torch.optim.AdamW(probe.parameters(), 3e-3, weight_decay=1e-2)
+            for _ in range(steps):
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(probe(x[train]).squeeze(-1), y[train])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            with torch.no_grad():
+                score = probe(x[~train]).squeeze(-1)
+                hit = ((score > 0).float() == y[~train]).float()
+            accs.append(round(float(hit.mean()), 4))
+            aucs.append(round(_auc(score, y[~train]), 4))
+            right += hit
+        held = [r for r in rows if r["group"] == "held_out_types"]
+        by_type = {}
+        for t in result["types"]["held_out_types"]:
+            by_type[t] = {state: round(float(np.mean([float(right[i]) / seeds for i, r in enumerate(held)
+                                                      if r["product"] == t and r["kind"] == kind])), 4)
+                          for state, kind in (("intact", "product"), ("damaged", "damaged_product"))}
+        name = "plain ImageNet" if top is None else _shown(Path(top))
+        result["encoders"][name] = {"fingerprint": None if top is None else image_top_fingerprint(top),
+                                    "held_out_accuracy": accs, "mean": round(float(np.mean(accs)), 4),
+                                    "held_out_auc": round(float(np.mean(aucs)), 4),
+                                    "by_held_out_type": by_type}
+    return result
+
+
+def _auc(score: Tensor, label: Tensor) -> float:
+    """Area under the ROC curve: how often a damaged photo scores above an intact one (ties count half).
+    Unlike accuracy it does not depend on where the probe puts its threshold for types it never saw."""
+    pos, neg = score[label > 0.5], score[label <= 0.5]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    diff = pos[:, None] - neg[None, :]
+    return float(((diff > 0).float() + 0.5 * (diff == 0).float()).mean())
+
+
+def _shown(path: Path) -> str:
+    """A path as the JSON and table show it: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def print_damage_probe(result: dict) -> None:
+    r = result["renders"]
+    print(f"intact vs damaged: probe trained on {r['train_types']} renders of {len(result['types']['train_types'])} "
+          f"training types, scored on {r['held_out_types']} of the held-out types "
+          f"({', '.join(result['types']['held_out_types'])})")
+    types = result["types"]["held_out_types"]
+    head = (f"{'encoder':<40} {'accuracy (seeds)':<22} {'mean':>6} {'AUC':>6}  "
+            + "  ".join(f"{t[:15] + ' int/dam':>23}" for t in types))
+    print(head)
+    print("-" * len(head))
+    for name, e in result["encoders"].items():
+        cells = "  ".join(f"{e['by_held_out_type'][t]['intact']:.2f} / {e['by_held_out_type'][t]['damaged']:.2f}"
+                          .rjust(23) for t in types)
+        print(f"{name[-40:]:<40} {' '.join(f'{a:.3f}' for a in e['held_out_accuracy']):<22} {e['mean']:>6.3f} "
+              f"{e['held_out_auc']:>6.3f}  {cells}")
+
+
 # ------------------------------------------------------------------------------------------- CLI
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog="python -m mmdemo.experiments", description=__doc__.splitlines()[0])
@@ -381,6 +537,16 @@ def parse_args(argv=None):
     dt.add_argument("--ks", default="2,4,7,10,13")
     dt.add_argument("--repeats", default=2, type=int)
     dt.add_argument("--json", default=None, type=Path)
+    dp = sub.add_parser("damage-probe", help="intact vs damaged on held-out product types, per image encoder")
+    dp.add_argument("--top", action="append", default=None, type=Path,
+                    help="a fine-tuned image top to compare (repeatable; default: the committed one)")
+    dp.add_argument("--train-renders", default=2400, type=int)
+    dp.add_argument("--held-out-renders", default=800, type=int)
+    dp.add_argument("--blocks", default=5, type=int, help="the number of blocks the tops fine-tune")
+    dp.add_argument("--render-seed", default=0, type=int, help="another seed draws another set of photos")
+    dp.add_argument("--cache-dir", default=".cache/features", type=Path)
+    dp.add_argument("--workers", default=2, type=int)
+    dp.add_argument("--json", default=None, type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "label-efficiency":
         args.fractions = [float(f) for f in args.fractions.split(",") if f]
@@ -400,6 +566,16 @@ def main(argv=None):
             print(f"trained on {k:>2} types -> unseen type: intact vs damaged {v['held_out_accuracy']:.3f} ({v['runs']} runs)")
         if args.json:
             args.json.write_text(json.dumps(result, indent=1))
+        return result
+    if args.cmd == "damage-probe":
+        from .configs import IMAGE_TOP_DIR
+        tops = args.top or [ROOT / "assets" / "checkpoints" / IMAGE_TOP_DIR]
+        result = damage_probe([None, *tops], args.train_renders, args.held_out_renders, args.cache_dir,
+                              n_blocks=args.blocks, workers=args.workers, render_seed=args.render_seed)
+        print_damage_probe(result)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(result, indent=1) + "\n")
         return result
     adapter, image_top = checkpoints_encoders(Path(args.checkpoints))   # the features the checkpoints were trained on
     train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,

@@ -1,4 +1,5 @@
-"""The label-efficiency experiment end to end on tiny data, and the --finetune-top path it relies on."""
+"""The label-efficiency experiment end to end on tiny data, the --finetune-top path it relies on, and the damage
+experiments (damage-transfer, damage-probe)."""
 import json
 
 import pytest
@@ -80,3 +81,48 @@ def test_damage_transfer_scores_every_product_type_unseen(tiny_data):
     assert list(result["by_k"]) == ["1"]          # k = 99 leaves no type unseen: skipped
     assert result["by_k"]["1"]["runs"] == len(result["types"])
     assert 0.0 <= result["by_k"]["1"]["held_out_accuracy"] <= 1.0
+
+
+def test_damage_probe_compares_encoders_on_held_out_product_types(tmp_path, monkeypatch):
+    """Fresh renders of the training and the held-out product types; the cached block inputs give the encoder's own
+    patch tokens; every encoder gets scores per held-out type; a second run reads the cache."""
+    from mmdemo import limits
+    from mmdemo.configs import IMAGE_TOP_DIR
+    from mmdemo.data.images import PRODUCT_TYPES
+    from mmdemo.encoders import ImageEncoder, image_top_fingerprint
+    from mmdemo.media import load_image
+
+    top = experiments.ROOT / "assets" / "checkpoints" / IMAGE_TOP_DIR
+    run = lambda: experiments.damage_probe([None, top], n_train=12, n_held_out=8, cache_dir=tmp_path, seeds=2,
+                                           steps=20, workers=1)
+    result = run()
+    assert result["renders"] == {"train_types": 12, "held_out_types": 8}
+    assert set(result["types"]["train_types"]) <= set(PRODUCT_TYPES["train"])
+    assert set(result["types"]["held_out_types"]) <= set(PRODUCT_TYPES["test"])
+    assert list(result["encoders"]) == ["plain ImageNet", f"assets/checkpoints/{IMAGE_TOP_DIR}"]
+    tuned = result["encoders"][f"assets/checkpoints/{IMAGE_TOP_DIR}"]
+    assert tuned["fingerprint"] == image_top_fingerprint(top)
+    for e in result["encoders"].values():
+        assert len(e["held_out_accuracy"]) == 2 and all(0.0 <= a <= 1.0 for a in e["held_out_accuracy"])
+        assert 0.0 <= e["held_out_auc"] <= 1.0
+        assert set(e["by_held_out_type"]) == set(result["types"]["held_out_types"])
+
+    data = experiments.damage_probe_inputs(12, 8, 5, tmp_path, result["image_size"])
+    assert [r["kind"] for r in data["rows"][:4]] == ["product", "damaged_product"] * 2
+    photo = experiments._probe_render(("held_out_types", 1, 0))   # the first held-out damaged photo, drawn again
+    encoder = ImageEncoder(size=result["image_size"], top=top).eval()
+    with torch.no_grad():
+        whole = encoder.encode([load_image(photo["jpeg"], limits.MODEL_IMAGE_SIDE)])
+        from_cache = encoder.forward_top(data["inputs"][12 + 1:12 + 2].float(), 5)
+    assert torch.allclose(whole, from_cache, atol=0.05, rtol=0.01)   # the cache holds float16
+
+    monkeypatch.setattr(experiments, "_probe_render", lambda job: pytest.fail("rendered again"))
+    assert run() == result
+    with pytest.raises(ValueError, match="fine-tunes 5 blocks"):
+        experiments.damage_probe([top], n_train=12, n_held_out=8, cache_dir=tmp_path, n_blocks=2, workers=1)
+
+
+def test_auc_counts_damaged_above_intact_and_ties_half():
+    score, label = torch.tensor([0.9, 0.1, 0.5, 0.5]), torch.tensor([1.0, 0.0, 1.0, 0.0])
+    assert experiments._auc(score, label) == pytest.approx((1 + 1 + 1 + 0.5) / 4)
+    assert experiments._auc(-score, label) == pytest.approx((0 + 0 + 0 + 0.5) / 4)
