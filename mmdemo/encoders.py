@@ -383,6 +383,16 @@ class ImageEncoder(nn.Module):
             fmap = F.adaptive_avg_pool2d(fmap, self.grid)  # [B, 1280, 7, 7]
         return fmap.flatten(2).transpose(1, 2)            # [B, 49, 1280], row-major
 
+    def block_inputs(self, pixels: Tensor, n_blocks: int) -> Tensor:
+        """What enters the last n_blocks MBConv blocks, [B, S*S, C] row-major: forward_top's input, cached so
+        that fine-tuning or probing a top runs only the top."""
+        net = self.model
+        x = net._swish(net._bn0(net._conv_stem(pixels)))
+        rate = net._global_params.drop_connect_rate or 0.0
+        for j, block in enumerate(list(net._blocks)[:-n_blocks]):
+            x = block(x, drop_connect_rate=rate * j / len(net._blocks))
+        return x.flatten(2).transpose(1, 2)
+
     def forward_top(self, activations: Tensor, n_blocks: int) -> Tensor:
         """The last n_blocks MBConv blocks and the head conv on cached activations [B, S*S, C] that enter them
         (row-major; features.build_encoder_cache) -> patch tokens [B, 49, 1280] as forward() gives them. For

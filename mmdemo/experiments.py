@@ -371,7 +371,8 @@ def _probe_render(job: tuple[str, int, int]) -> dict:
 
 def damage_probe_inputs(n_train: int, n_held_out: int, n_blocks: int, cache_dir: str | Path,
                         image_size: int, seed: int = 0, workers: int = 2, batch_size: int = 32) -> dict:
-    """Render the probe photos and cache what enters the encoder's last n_blocks MBConv blocks (float16)."""
+    """Render the probe photos and cache what enters the encoder's last n_blocks MBConv blocks (float16).
+    The cache is named by the sizes and seed only: delete it after changing the renderer."""
     from concurrent.futures import ProcessPoolExecutor
 
     from . import limits
@@ -385,15 +386,11 @@ def damage_probe_inputs(n_train: int, n_held_out: int, n_blocks: int, cache_dir:
     with ProcessPoolExecutor(max_workers=workers) as pool:
         photos = list(pool.map(_probe_render, jobs, chunksize=8))
     encoder = ImageEncoder(size=image_size).eval()
-    net, blocks = encoder.model, list(encoder.model._blocks)[:-n_blocks]
     inputs = []
     with torch.inference_mode():
         for i in range(0, len(photos), batch_size):
             chunk = [load_image(p["jpeg"], limits.MODEL_IMAGE_SIDE) for p in photos[i:i + batch_size]]
-            x = net._swish(net._bn0(net._conv_stem(encoder.preprocess(chunk))))
-            for block in blocks:
-                x = block(x)
-            inputs.extend(t.flatten(1).T.to(torch.float16).contiguous() for t in x)
+            inputs.extend(encoder.block_inputs(encoder.preprocess(chunk), n_blocks).to(torch.float16))
     data = {"rows": [{k: v for k, v in p.items() if k != "jpeg"} for p in photos], "inputs": torch.stack(inputs),
             "n_blocks": n_blocks, "image_size": image_size}
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -303,7 +303,7 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
     extractor = extractor or FeatureExtractor(image_size=size)
     base = build_feature_cache(manifest, extractor, cache_dir)
     images = {s.id: s.image for s in read_manifest(manifest)}
-    text_model, net = extractor.text_encoder.model, extractor.image_encoder.model
+    text_model = extractor.text_encoder.model
     depth = len(extractor.text_encoder.layers) - n_top
     items: list[dict] = []
     half = lambda t: t.to(torch.float16).contiguous()
@@ -320,12 +320,9 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
             idx = [i for i, it in enumerate(batch) if it["image_tokens"] is not None]
             if idx:
                 pixels = extractor.image_encoder.preprocess([load_image(images[batch[i]["id"]], limits.MODEL_IMAGE_SIDE) for i in idx])
-                x = net._swish(net._bn0(net._conv_stem(pixels)))
-                rate = net._global_params.drop_connect_rate or 0.0
-                for j, block in enumerate(list(net._blocks)[:-n_top]):
-                    x = block(x, drop_connect_rate=rate * j / len(net._blocks))
+                x = extractor.image_encoder.block_inputs(pixels, n_top)
                 for row, i in enumerate(idx):
-                    out[i]["image_tokens"] = half(x[row].flatten(1).T)
+                    out[i]["image_tokens"] = half(x[row])
             items.extend(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(items, path)

@@ -231,11 +231,12 @@ def test_image_top_runs_on_cached_block_inputs_as_the_whole_encoder_does():
     enc = ImageEncoder(size=64).eval()
     pixels = torch.randn(2, 3, 64, 64)
     with torch.no_grad():
-        net = enc.model
+        net = enc.model   # the reference: stem and all blocks but the last three, by hand
         x = net._swish(net._bn0(net._conv_stem(pixels)))
         for block in list(net._blocks)[:-3]:
             x = block(x)
-        torch.testing.assert_close(enc.forward_top(x.flatten(2).transpose(1, 2), 3), enc(pixels))
+        torch.testing.assert_close(enc.block_inputs(pixels, 3), x.flatten(2).transpose(1, 2))
+        torch.testing.assert_close(enc.forward_top(enc.block_inputs(pixels, 3), 3), enc(pixels))
 
 
 def test_image_top_saves_and_loads(tmp_path):
