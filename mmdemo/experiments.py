@@ -403,7 +403,7 @@ def damage_probe(tops: list[str | None], n_train: int = 2400, n_held_out: int = 
                  seeds: int = 3, steps: int = 300, workers: int = 2, render_seed: int = 0) -> dict:
     """Intact vs damaged on held-out product types for each image encoder in `tops` (None = plain ImageNet)."""
     from .configs import IMAGE_SIZE
-    from .encoders import IMAGE_TOP_CONFIG, ImageEncoder, image_top_fingerprint
+    from .encoders import IMAGE_TOP_CONFIG, ImageEncoder
 
     for top in tops:
         if top is not None:
@@ -452,7 +452,7 @@ def damage_probe(tops: list[str | None], n_train: int = 2400, n_held_out: int = 
                                                       if r["product"] == t and r["kind"] == kind])), 4)
                           for state, kind in (("intact", "product"), ("damaged", "damaged_product"))}
         name = "plain ImageNet" if top is None else _shown(Path(top))
-        result["encoders"][name] = {"fingerprint": None if top is None else image_top_fingerprint(top),
+        result["encoders"][name] = {"fingerprint": encoder.top_id,
                                     "held_out_accuracy": accs, "mean": round(float(np.mean(accs)), 4),
                                     "held_out_auc": round(float(np.mean(aucs)), 4),
                                     "by_held_out_type": by_type}

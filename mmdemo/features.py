@@ -114,25 +114,19 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
     make = lambda: extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter, image_top=image_top)
     without_top = cache_path(manifest, Path(cache_dir), size, adapter_id)
     if top_id and without_top.exists():   # text and audio do not depend on the image encoder: redo the patch tokens
-        items = torch.load(without_top, weights_only=False)
         extractor = make()
         images = {s.id: s.image for s in read_manifest(manifest)}
-        todo = [it for it in items if it["image_tokens"] is not None]
-        for start in tqdm(range(0, len(todo), batch_size), desc=f"image features {manifest.parent.name}"):
-            batch = todo[start:start + batch_size]
-            tokens = extractor.image([load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in batch])
-            for item, t in zip(batch, tokens):
-                item["image_tokens"] = t.to(torch.float16).contiguous()
+        items = _recompute(torch.load(without_top, weights_only=False), "image_tokens", batch_size,
+                           f"image features {manifest.parent.name}", lambda batch: extractor.image(
+                               [load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in batch]))
         torch.save(items, path)
         return items
     plain = cache_path(manifest, Path(cache_dir), size)
     if adapter_id and not top_id and plain.exists():   # image and audio features do not depend on the text encoder
         extractor = make()
-        items = torch.load(plain, weights_only=False)
-        for start in tqdm(range(0, len(items), batch_size), desc=f"text features {manifest.parent.name}"):
-            batch = items[start:start + batch_size]
-            for item, tokens in zip(batch, extractor.text([it["text"] for it in batch])):
-                item["text_tokens"] = None if tokens is None else tokens.to(torch.float16).contiguous()
+        items = _recompute(torch.load(plain, weights_only=False), "text_tokens", batch_size,
+                           f"text features {manifest.parent.name}",
+                           lambda batch: extractor.text([it["text"] for it in batch]))
         torch.save(items, path)
         return items
     extractor = make()
@@ -147,12 +141,27 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
         img_by_row = dict(zip(with_img, img_feats))
         for i, s in enumerate(batch):
             audio = extractor.audio(load_audio(s.audio)) if s.audio is not None else None
-            half = lambda t: None if t is None else t.to(torch.float16).contiguous()
             items.append({"id": s.id, "text": texts[i], "mix": s.mix, "rule": s.rule,
-                          "text_tokens": half(text_feats[i]), "image_tokens": half(img_by_row.get(i)),
-                          "audio_feats": half(audio), **labels_of(s)})
+                          "text_tokens": _half(text_feats[i]), "image_tokens": _half(img_by_row.get(i)),
+                          "audio_feats": _half(audio), **labels_of(s)})
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(items, path)
+    return items
+
+
+def _half(t: torch.Tensor | None) -> torch.Tensor | None:
+    """How caches store features: float16, contiguous (None stays None: the modality is absent)."""
+    return None if t is None else t.to(torch.float16).contiguous()
+
+
+def _recompute(items: list[dict], field: str, batch_size: int, desc: str, compute) -> list[dict]:
+    """Recompute one feature of a lent cache's items in place, for the items that have it: compute(batch of
+    items) -> one tensor per item. The other features stay as lent."""
+    todo = [it for it in items if it[field] is not None]
+    for start in tqdm(range(0, len(todo), batch_size), desc=desc):
+        batch = todo[start:start + batch_size]
+        for item, tokens in zip(batch, compute(batch)):
+            item[field] = _half(tokens)
     return items
 
 
@@ -306,7 +315,6 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
     text_model = extractor.text_encoder.model
     depth = len(extractor.text_encoder.layers) - n_top
     items: list[dict] = []
-    half = lambda t: t.to(torch.float16).contiguous()
     with torch.inference_mode():
         for start in tqdm(range(0, len(base), batch_size), desc=f"encoder top-{n_top} inputs {manifest.parent.name}"):
             batch = base[start:start + batch_size]
@@ -316,13 +324,13 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
                 enc = extractor.text_encoder.tokenize([batch[i]["text"] for i in idx], max_len=extractor.max_text_len)
                 hidden = text_model(**enc, output_hidden_states=True).hidden_states[depth]
                 for row, i in enumerate(idx):
-                    out[i]["text_tokens"] = half(hidden[row, : int(enc["attention_mask"][row].sum())])
+                    out[i]["text_tokens"] = _half(hidden[row, : int(enc["attention_mask"][row].sum())])
             idx = [i for i, it in enumerate(batch) if it["image_tokens"] is not None]
             if idx:
                 pixels = extractor.image_encoder.preprocess([load_image(images[batch[i]["id"]], limits.MODEL_IMAGE_SIDE) for i in idx])
                 x = extractor.image_encoder.block_inputs(pixels, n_top)
                 for row, i in enumerate(idx):
-                    out[i]["image_tokens"] = half(x[row])
+                    out[i]["image_tokens"] = _half(x[row])
             items.extend(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(items, path)
