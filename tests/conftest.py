@@ -12,6 +12,22 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
+SHARED_TMP = Path(__import__("tempfile").gettempdir())   # the machine's temp folder, which the app's processes use
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_tempdir(tmp_path_factory):
+    """Point this process's tempfile at a folder pytest owns. gradio_client downloads each file through a fresh
+    /tmp/<40 hex> folder that it empties but never removes: some 200 such folders per run were left in the
+    shared /tmp (10,000 after a day of runs). Under pytest's base temp they go with pytest's own clean-up."""
+    import tempfile
+
+    before = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tempdir"))
+    yield
+    tempfile.tempdir = before
+
+
 @pytest.fixture
 def one_thread():
     """Tiny models on shared cores: one torch thread avoids oversubscription (many times faster)."""

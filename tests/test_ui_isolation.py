@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_TMP
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -140,7 +140,7 @@ def test_uploads_and_exports_stay_in_the_app_temp_dir(app_server, photos):
     assert conv["slots"].get("order") == "A-11111"
     assert _within(path, temp_dir), f"the export is served from outside GRADIO_TEMP_DIR: {path}"
     # ... and the app left no copy of it in the machine's shared temp folder either
-    shared = Path(tempfile.gettempdir())
+    shared = SHARED_TMP   # the app process's temp folder (this process's own is pytest's: conftest)
     strays = [p for p in (*shared.glob(path.name), *shared.glob(f"*/{path.name}"), *shared.glob(f"*/*/{path.name}"))
               if not _within(p, temp_dir)]
     assert not strays, f"the exported conversation was also written outside GRADIO_TEMP_DIR: {strays}"
