@@ -27,6 +27,10 @@ DEFAULT_SIZES = {"train": 4000, "val": 600, "test": 1000}
 # rows, which training uses as a bank to swap photos of the same kind into the samples (mmdemo.train.swap_image).
 # 2,000 photos come with the samples; damage on unseen product types is the hardest call, hence the weights.
 PHOTO_BANK = {"product": 1500, "damaged_product": 1500, "error_screen": 750, "receipt": 500, "parcel": 500, "other": 750}
+# ... plus procedurally drawn gadgets (images.GADGET_TYPES: random bodies with random buttons, knobs, sockets and
+# seams; no product in particular), intact and damaged. An unseen product type's ordinary details were read as
+# damage (intact game controllers and kettles); gadgets show many intact objects with such details.
+GADGET_BANK = {"product": 600, "damaged_product": 600}
 # share of each modality mix (and, for image mixes, which rule produced the label)
 MIX_WEIGHTS = {
     "text": 0.24,
@@ -122,22 +126,30 @@ def render_image_of(plan: dict, out: Path) -> dict:
     return {"image": rel, "image_meta": meta}
 
 
-def render_bank_photo(args: tuple[str, int, int, str]) -> dict:
-    """One training-bank photo of `kind`, from its own RNG (seed, kind, index), as a photo-only R1 row."""
-    kind, index, seed, out_dir = args
-    rng = random.Random(f"{seed}/photos/{kind}/{index}")
-    img, meta = image_gen.render_image(kind, rng, held_out=False)
-    rel = f"photos/{kind}-{index:05d}.jpg"
+def render_bank_photo(args: tuple[str, str, int, int, str]) -> dict:
+    """One training-bank photo of `kind` from `family` ("photo": the split's product types, "gadget":
+    GADGET_TYPES), from its own RNG (seed, family, kind, index), as a photo-only R1 row."""
+    family, kind, index, seed, out_dir = args
+    if family == "photo":   # the bank's first section keeps its original RNG streams and names
+        rng = random.Random(f"{seed}/photos/{kind}/{index}")
+        img, meta = image_gen.render_image(kind, rng, held_out=False)
+    else:
+        rng = random.Random(f"{seed}/{family}s/{kind}/{index}")
+        img, meta = image_gen.render_image(kind, rng, held_out=False, product_types=image_gen.GADGET_TYPES)
+    name = f"{kind}-{index:05d}" if family == "photo" else f"{family}-{kind}-{index:05d}"
+    rel = f"photos/{name}.jpg"
     img.save(Path(out_dir) / rel, quality=rng.randint(55, 95))
-    return {"id": f"photo-{kind}-{index:05d}", "text": "", "image": rel, "audio": None,
+    return {"id": f"photo-{name}", "text": "", "image": rel, "audio": None,
             "intent": R1_INTENT_FROM_IMAGE[kind], "image_kind": kind, "tone": "calm", "rule": "R1", "mix": "image",
             "image_meta": meta}
 
 
 def build_photo_bank(out: Path, scale: float, seed: int, workers: int) -> Path:
-    """Render the training photo bank (PHOTO_BANK x scale) into out/photos/ and out/photos.jsonl."""
+    """Render the training photo bank (PHOTO_BANK and GADGET_BANK x scale) into out/photos/ and
+    out/photos.jsonl."""
     (out / "photos").mkdir(parents=True, exist_ok=True)
-    jobs = [(kind, i, seed, str(out)) for kind, n in PHOTO_BANK.items() for i in range(max(2, round(n * scale)))]
+    jobs = [(family, kind, i, seed, str(out)) for family, sizes in (("photo", PHOTO_BANK), ("gadget", GADGET_BANK))
+            for kind, n in sizes.items() for i in range(max(2, round(n * scale)))]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         rows = list(tqdm(pool.map(render_bank_photo, jobs, chunksize=16), total=len(jobs), desc=f"{out.name}: photos"))
     path = out / "photos.jsonl"

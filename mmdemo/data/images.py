@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -3558,8 +3558,243 @@ _PRODUCT_DRAW.update({"toaster": _draw_toaster, "remote_control": _draw_remote, 
 _SMALL_PRODUCTS.update({"remote_control", "camera"})
 
 
-def _render_product(kind, layout, rng, g, split):
-    ptype = rng.choice(PRODUCT_TYPES[split])
+# ------------------------------------------------------------------------------- procedural gadgets (train only)
+# Objects that are no product in particular: a random body (box, round, grip or tall) carrying random controls.
+# Why: with 14 drawn product types the encoder learns each type's own damage, and reads an unseen type's
+# ordinary details (dark round recesses, sticks, seams) as damage. Many intact objects with such details, and
+# the same generic damage (cracks, chips, dents, snapped parts, shattering) on shapes it has never seen, teach
+# "damaged" as a property of surfaces rather than of a product type.
+GADGET_FORMS = ("box", "round", "grip", "tall")
+
+
+def _gadget_body(P, rng, S, form, col):
+    """Paint the body; return (mask, inner box for controls, shade)."""
+    cx, cy = S / 2, S * rng.uniform(0.45, 0.55)
+    lx = rng.uniform(-0.6, 0.6)
+    if form == "box":
+        W_, H_ = S * rng.uniform(0.45, 0.8), S * rng.uniform(0.22, 0.55)
+        box = [cx - W_ / 2, cy - H_ / 2, cx + W_ / 2, cy + H_ / 2]
+        r = min(W_, H_) * rng.uniform(0.02, 0.3)
+        if rng.random() < 0.45:   # a top face: reads as a 3-D box seen from above
+            d = H_ * rng.uniform(0.15, 0.3)
+            k = rng.uniform(-0.15, 0.15) * W_
+            P.poly([(box[0] + r * 0.5, box[1] + 2), (box[2] - r * 0.5, box[1] + 2), (box[2] - r * 0.5 + k, box[1] - d),
+                    (box[0] + r * 0.5 + k, box[1] - d)], _scale(col, 1.15), edge=(0.25, 2))
+        m = P.mask(lambda dr: dr.rounded_rectangle(box, radius=r, fill=255))
+        shade = sh_lin(0, box[1], 0, box[3], 1.12, 0.75)
+        inner = (box[0] + W_ * 0.12, box[1] + H_ * 0.15, box[2] - W_ * 0.12, box[3] - H_ * 0.15)
+    elif form == "round":
+        R = S * rng.uniform(0.22, 0.36)
+        ry = R * rng.uniform(0.55, 1.0)
+        box = [cx - R, cy - ry, cx + R, cy + ry]
+        m = P.mask(lambda dr: dr.ellipse(box, fill=255))
+        shade = sh_sphere(cx, cy, max(R, ry), lx, -0.5, 0.55, 1.15) if rng.random() < 0.5 else \
+            sh_lin(0, box[1], 0, box[3], 1.12, 0.75)
+        inner = (cx - R * 0.6, cy - ry * 0.6, cx + R * 0.6, cy + ry * 0.6)
+    elif form == "grip":
+        W_, H_ = S * rng.uniform(0.45, 0.7), S * rng.uniform(0.16, 0.3)
+        lobes = rng.choice([0, 1, 2, 2])
+        spread, drop = rng.uniform(0.25, 0.45), rng.uniform(0.3, 0.9)
+        def shape(dr):
+            dr.rounded_rectangle([cx - W_ / 2, cy - H_ / 2, cx + W_ / 2, cy + H_ / 2], radius=H_ * 0.45, fill=255)
+            for s in ([-1, 1] if lobes == 2 else [rng.choice([-1, 1])] if lobes else []):
+                dr.polygon(_capsule((cx + s * W_ * spread, cy), (cx + s * W_ * (spread + 0.1), cy + H_ * (0.5 + drop)),
+                                    H_ * rng.uniform(0.22, 0.35)), fill=255)
+        m = P.mask(shape)
+        shade = sh_lin(0, cy - H_ / 2, 0, cy + H_ * 1.2, 1.15, 0.7)
+        inner = (cx - W_ * 0.4, cy - H_ * 0.35, cx + W_ * 0.4, cy + H_ * 0.35)
+    else:   # tall: a profile of revolution (bottle, tower, flask), sometimes with a handle
+        h = S * rng.uniform(0.5, 0.72)
+        top, bot = cy - h / 2, cy + h / 2
+        ws = [S * rng.uniform(0.1, 0.2) for _ in range(4)]
+        prof = [(top, ws[0]), (top + h * 0.3, ws[1]), (top + h * 0.7, ws[2]), (bot, ws[3])]
+        pts = [(cx - w, y) for y, w in prof] + [(cx + w, y) for y, w in reversed(prof)]
+        body = _spline(pts, 6)
+        if rng.random() < 0.4:
+            hs = rng.choice([-1, 1])
+            wmax = max(ws)
+            P.line(_spline([(cx + hs * ws[1] * 0.9, top + h * 0.25), (cx + hs * (wmax + S * 0.1), top + h * 0.3),
+                            (cx + hs * (wmax + S * 0.1), top + h * 0.6), (cx + hs * ws[2] * 0.9, top + h * 0.7)], 6,
+                           closed=False), S * rng.uniform(0.02, 0.04), _scale(col, 0.8), edge=(0.35, 3))
+        m = P.mask(lambda dr: dr.polygon([tuple(map(float, p)) for p in body], fill=255))
+        wmin = min(ws)
+        shade = sh_cyl(cx - max(ws), cx + max(ws), lx, 0.5, 1.15)
+        inner = (cx - wmin * 0.7, top + h * 0.15, cx + wmin * 0.7, bot - h * 0.12)
+    P.paint(m, col, shade=shade, edge=(rng.uniform(0.25, 0.4), rng.uniform(3, 6)), tex=rng.choice([0, 0, 0.1, 0.3]))
+    return m, inner, shade
+
+
+def _gadget_controls(P, rng, inner, col, shade):
+    """Random controls and details on the body; returns the round ones (x, y, r) for damage to pick from."""
+    x0, y0, x1, y1 = inner
+    w, h = max(8.0, x1 - x0), max(8.0, y1 - y0)
+    dark = (24, 24, 28) if _lum(col) > 70 else (70, 70, 78)
+    rounds = []
+    feats = rng.sample(["buttons", "recesses", "knob", "grille", "screen", "leds", "seams", "label", "pattern",
+                        "slider", "ports"], rng.randint(2, 5))
+    def spot(rx, ry):
+        return rng.uniform(x0 + rx, max(x0 + rx + 1, x1 - rx)), rng.uniform(y0 + ry, max(y0 + ry + 1, y1 - ry))
+    for f in feats:
+        if f == "buttons":
+            r = min(w, h) * rng.uniform(0.05, 0.12)
+            n = rng.randint(2, 6)
+            bx, by = spot(r * 3, r * 3)
+            layout = rng.choice(["row", "diamond", "grid"])
+            for i in range(n):
+                if layout == "row":
+                    px, py = bx + (i - n / 2) * r * 2.6, by
+                elif layout == "diamond":
+                    a = i * 2 * math.pi / n
+                    px, py = bx + math.cos(a) * r * 1.6, by + math.sin(a) * r * 1.6
+                else:
+                    px, py = bx + (i % 3 - 1) * r * 2.6, by + (i // 3 - 0.5) * r * 2.6
+                c = rng.choice([dark, _jit(rng, rng.choice(_BODY_COLS), 10), (220, 50, 50), (60, 190, 80)])
+                P.ellipse([px - r, py - r, px + r, py + r], c, shade=sh_sphere(px, py, r), edge=(0.3, 2), on=True)
+                rounds.append((px, py, r))
+        elif f == "recesses":   # dark round holes and sockets: intact details that look like missing parts
+            for _ in range(rng.randint(1, 3)):
+                r = min(w, h) * rng.uniform(0.07, 0.18)
+                px, py = spot(r, r)
+                P.ellipse([px - r * 1.15, py - r * 1.15, px + r * 1.15, py + r * 1.15], _scale(dark, 0.8), on=True)
+                P.ellipse([px - r, py - r, px + r, py + r], (14, 14, 16), shade=sh_sphere(px, py, r, 0.4, 0.5, 0.5, 1.4),
+                          on=True)
+                if rng.random() < 0.5:   # a stick or pin inside
+                    P.ellipse([px - r * 0.6, py - r * 0.6, px + r * 0.6, py + r * 0.6], (45, 45, 50),
+                              shade=sh_sphere(px, py, r * 0.6, -0.3, -0.5, 0.5, 1.3), edge=(0.3, 2), on=True)
+                rounds.append((px, py, r))
+        elif f == "knob":
+            r = min(w, h) * rng.uniform(0.12, 0.25)
+            px, py = spot(r, r)
+            P.ellipse([px - r, py - r, px + r, py + r], _jit(rng, rng.choice(_METALS), 6),
+                      shade=sh_sphere(px, py, r, lo=0.5, hi=1.25), edge=(0.35, 3), on=True)
+            a = rng.uniform(0, 2 * math.pi)
+            P.line([(px, py), (px + math.cos(a) * r * 0.8, py + math.sin(a) * r * 0.8)], max(2, r * 0.12), dark, on=True)
+            rounds.append((px, py, r))
+        elif f == "grille":
+            gx0, gy0 = spot(w * 0.2, h * 0.2)
+            gw, gh = w * rng.uniform(0.2, 0.4), h * rng.uniform(0.2, 0.45)
+            step = max(5.0, min(gw, gh) / rng.randint(4, 9))
+            if rng.random() < 0.5:
+                P.paint(P.mask(lambda d: [d.ellipse([x - step * 0.22, y - step * 0.22, x + step * 0.22, y + step * 0.22],
+                                                    fill=255) for x in np.arange(gx0 - gw / 2, gx0 + gw / 2, step)
+                                          for y in np.arange(gy0 - gh / 2, gy0 + gh / 2, step)]), (15, 15, 18), on=True)
+            else:
+                P.paint(P.mask(lambda d: [d.line([gx0 - gw / 2, y, gx0 + gw / 2, y], fill=255, width=max(2, int(step * 0.3)))
+                                          for y in np.arange(gy0 - gh / 2, gy0 + gh / 2, step)]), (15, 15, 18), on=True)
+        elif f == "screen":
+            sw, sh_ = w * rng.uniform(0.3, 0.6), h * rng.uniform(0.2, 0.45)
+            px, py = spot(sw / 2, sh_ / 2)
+            box = [px - sw / 2, py - sh_ / 2, px + sw / 2, py + sh_ / 2]
+            lit = rng.random() < 0.5
+            P.rrect(box, 4, (20, 60, 50) if lit else (12, 14, 18), shade=sh_lin(box[0], box[1], box[2], box[3], 1.3, 0.8),
+                    edge=(0.3, 2), on=True)
+            if lit:
+                txt = rng.choice(["12:45", "88", "READY", "ON", "75%", "3:20", "OK", "AUTO"])
+                P.text((px, py), txt, _font("mono", sh_ * 0.5), (120, 255, 200), anchor="mm", on=True)
+            else:   # a reflection streak: straight, not a crack
+                P.poly([(box[0] + sw * 0.15, box[1]), (box[0] + sw * 0.3, box[1]), (box[0] + sw * 0.1, box[3]),
+                        (box[0] - sw * 0.05, box[3])], (255, 255, 255), opacity=0.15, on=True, clip=P.mask(
+                            lambda d: d.rectangle(box, fill=255)))
+        elif f == "leds":
+            for _ in range(rng.randint(1, 4)):
+                px, py = spot(6, 6)
+                c = rng.choice([(60, 255, 120), (255, 60, 60), (80, 160, 255), (255, 200, 60)])
+                P.ellipse([px - 4, py - 4, px + 4, py + 4], c, on=True)
+                P.ellipse([px - 9, py - 9, px + 9, py + 9], c, opacity=0.25, blur=3, on=True)
+        elif f == "seams":   # straight panel seams: intact lines
+            for _ in range(rng.randint(1, 3)):
+                if rng.random() < 0.5:
+                    y = rng.uniform(y0, y1)
+                    pts = [(x0 - w * 0.3, y), (x1 + w * 0.3, y)]
+                else:
+                    x = rng.uniform(x0, x1)
+                    pts = [(x, y0 - h * 0.3), (x, y1 + h * 0.3)]
+                P.line(pts, 2, _scale(col, 0.55), opacity=0.8, on=True)
+                P.line([(x + 1, y + 1) for x, y in pts], 1, _scale(col, 1.3), opacity=0.6, on=True)
+        elif f == "label":
+            px, py = spot(w * 0.2, h * 0.1)
+            P.text((px, py), rng.choice(_BRANDS), _font("sans_bold", max(10, min(w, h) * rng.uniform(0.08, 0.16))),
+                   (235, 235, 235) if _lum(col) < 110 else (30, 30, 34), anchor="mm", on=True)
+        elif f == "pattern":
+            _pattern(P, rng, (x0, y0, x1, y1), shade, col)
+        elif f == "slider":
+            px, py = spot(w * 0.25, 8)
+            L = w * rng.uniform(0.2, 0.45)
+            P.rrect([px - L / 2, py - 3, px + L / 2, py + 3], 3, (15, 15, 18), on=True)
+            kx = px + rng.uniform(-0.5, 0.5) * L
+            P.rrect([kx - 6, py - 10, kx + 6, py + 10], 3, _jit(rng, rng.choice(_METALS), 6), edge=(0.3, 2), on=True)
+        else:   # ports along the lower edge
+            for i in range(rng.randint(1, 4)):
+                px = x0 + w * (0.15 + 0.2 * i)
+                P.rrect([px - 8, y1 + h * 0.05, px + 8, y1 + h * 0.05 + 6], 2, (10, 10, 12), on=True)
+    return rounds
+
+
+def _draw_gadget(P, rng, g, S, sev, form=None):
+    form = form or rng.choice(GADGET_FORMS)
+    col = _jit(rng, rng.choice(_BODY_COLS + _METALS), 8)
+    m, inner, shade = _gadget_body(P, rng, S, form, col)
+    rounds = _gadget_controls(P, rng, inner, col, shade)
+    x0, y0, x1, y1 = m.getbbox() or (0, 0, S, S)
+    w, h = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    info = {"damage": None, "printed": {}, "form": form}
+    if not sev:
+        return info
+    obvious = sev == "obvious"
+    modes = (["cracked", "shattered", "snapped", "chipped", "dented", "scorched", "punctured"] if obvious
+             else ["cracked", "chipped", "dented", "missing_part", "scratched"])
+    mode = rng.choice(modes)
+    if mode == "missing_part" and not rounds:
+        mode = "chipped"
+    at = (cx + rng.uniform(-0.3, 0.3) * w, cy + rng.uniform(-0.3, 0.3) * h)
+    if mode == "cracked":
+        _cracks(P, rng, m, at, max(w, h) * (0.5 if obvious else 0.25), obvious, _lum(col) < 100)
+    elif mode == "shattered":
+        _shatter(P, rng, g, at, True, edge_col=_mix(col, (255, 255, 255), 0.5))
+    elif mode == "snapped":
+        ang = rng.uniform(0, 2 * math.pi)
+        _snap(P, rng, at, ang, (cx, y1), rng.uniform(15, 40) * rng.choice([-1, 1]),
+              (rng.uniform(-0.1, 0.1) * w, rng.uniform(0.02, 0.12) * h), jag=6,
+              wires=[(200, 40, 40), (40, 40, 40)] if rng.random() < 0.5 else None,
+              edge_col=_mix(col, (255, 255, 255), 0.5))
+    elif mode == "chipped":
+        for _ in range(rng.randint(1, 3) if obvious else 1):
+            ex = rng.choice([x0 + w * 0.05, x1 - w * 0.05, cx + rng.uniform(-0.3, 0.3) * w])
+            ey = rng.choice([y0 + h * 0.05, y1 - h * 0.05]) if ex not in (x0 + w * 0.05, x1 - w * 0.05) \
+                else cy + rng.uniform(-0.3, 0.3) * h
+            _chip(P, rng, (ex, ey), min(w, h) * (rng.uniform(0.08, 0.16) if obvious else rng.uniform(0.05, 0.08)),
+                  edge_col=_mix(col, (255, 255, 255), 0.55))
+        _hairline(P, rng, at, (at[0] + rng.uniform(-0.3, 0.3) * w, at[1] + rng.uniform(-0.3, 0.3) * h), 2.0)
+    elif mode in ("dented", "scratched"):
+        for _ in range(rng.randint(1, 3) if obvious else 1):
+            _dent(P, cx + rng.uniform(-0.3, 0.3) * w, cy + rng.uniform(-0.3, 0.3) * h,
+                  w * rng.uniform(0.08, 0.2), h * rng.uniform(0.08, 0.18), rng.uniform(-0.8, 0.8),
+                  1.0 if obvious else 0.8)
+        _scratches(P, rng, (x0 + w * 0.1, y0 + h * 0.1, x1 - w * 0.1, y1 - h * 0.1),
+                   rng.randint(6, 14) if mode == "scratched" else rng.randint(0, 6))
+    elif mode == "scorched":
+        _scorch(P, rng, g, at[0], at[1], max(w, h) * rng.uniform(0.25, 0.4))
+    elif mode == "punctured":   # a hole torn through the body, with a crack network around it
+        r = min(w, h) * rng.uniform(0.08, 0.15)
+        _chip(P, rng, at, r, edge_col=_mix(col, (255, 255, 255), 0.5))
+        _cracks(P, rng, m, at, max(w, h) * 0.35, True, _lum(col) < 100)
+    else:   # missing_part: a button or knob torn out, leaving a rough socket and a stub
+        for px, py, r in rng.sample(rounds, min(len(rounds), rng.randint(1, 2))):
+            P.ellipse([px - r * 1.1, py - r * 1.1, px + r * 1.1, py + r * 1.1], (8, 8, 8), on=True)
+            P.poly(_jagged((px - r * 0.5, py), (px + r * 0.5, py), rng, 5, 0.3) + [(px + r * 0.3, py + r * 0.3),
+                   (px - r * 0.3, py + r * 0.3)], (150, 150, 150), on=True)
+        _hairline(P, rng, (px, py + r), (px + rng.uniform(-0.2, 0.2) * w, py + r + h * 0.2), 2.0)
+    info["damage"] = mode
+    return info
+
+
+_PRODUCT_DRAW.update({f"gadget_{form}": partial(_draw_gadget, form=form) for form in GADGET_FORMS})
+GADGET_TYPES = [f"gadget_{form}" for form in GADGET_FORMS]   # drawn only for the training photo bank
+
+
+def _render_product(kind, layout, rng, g, split, product_types=None):
+    ptype = rng.choice(product_types or PRODUCT_TYPES[split])
     damaged = kind == "damaged_product"
     sev = (rng.choice(["subtle", "obvious", "obvious"]) if damaged else None)
     S = 600
@@ -5196,13 +5431,17 @@ def _fit_size(img: Image.Image) -> Image.Image:
     return img
 
 
-def render_image(kind: str, rng: random.Random, held_out: bool = False) -> tuple[Image.Image, dict]:
+def render_image(kind: str, rng: random.Random, held_out: bool = False,
+                 product_types: list[str] | None = None) -> tuple[Image.Image, dict]:
     """An RGB photo-like image of `kind` and its metadata:
     {"kind", "layout", "product", "printed", ...}; "printed" holds the text drawn on it that OCR should find
     (receipt: amount, currency, date, merchant; parcel: order, tracking, name, city; error_screen: error_code,
-    title). held_out=True draws only from the test layouts and product types, never produced otherwise."""
+    title). held_out=True draws only from the test layouts and product types, never produced otherwise.
+    product_types (products only) draws from those types instead of the split's, e.g. GADGET_TYPES."""
     if kind not in LAYOUTS:
         raise ValueError(f"unknown image kind {kind!r}; expected one of {KINDS}")
+    if product_types and (held_out or set(product_types) & set(PRODUCT_TYPES["test"])):
+        raise ValueError("the test split's product types are drawn only for the test split")
     split = "test" if held_out else "train"
     layout = rng.choice(LAYOUTS[kind][split])
     g = _g(rng)
@@ -5211,7 +5450,7 @@ def render_image(kind: str, rng: random.Random, held_out: bool = False) -> tuple
     elif kind == "error_screen":
         img, meta = _render_error(layout, rng, g, split)
     elif kind in ("product", "damaged_product"):
-        img, meta = _render_product(kind, layout, rng, g, split)
+        img, meta = _render_product(kind, layout, rng, g, split, product_types)
     elif kind == "parcel":
         img, meta = _render_parcel(layout, rng, g, split)
     else:

@@ -3,6 +3,7 @@ import json
 import random
 
 from mmdemo.data.build import MIX_WEIGHTS, plan_sample
+from mmdemo.data.images import GADGET_TYPES, PRODUCT_TYPES
 from mmdemo.data.manifest import read_manifest
 from mmdemo.schema import IMAGE_KIND_LABELS, INTENTS, R1_INTENT_FROM_IMAGE, R3_INTENT_FROM_IMAGE, TONES
 
@@ -31,6 +32,11 @@ def test_training_photo_bank_holds_valid_photo_only_rows(tiny_data):
         assert s.text == "" and s.audio is None and s.image.stat().st_size > 0
         assert s.rule == "R1" and s.intent == R1_INTENT_FROM_IMAGE[s.image_kind]
     assert not (tiny_data / "val" / "photos.jsonl").exists() and not (tiny_data / "test" / "photos.jsonl").exists()
+    # the bank's gadget section: intact and damaged procedurally drawn objects, no product type of any split
+    products = [s.extra["image_meta"]["product"] for s in samples if s.image_kind in ("product", "damaged_product")]
+    gadgets = {p for p in products if p in GADGET_TYPES}
+    assert gadgets and set(products) - gadgets <= set(PRODUCT_TYPES["train"])
+    assert {s.image_kind for s in samples if s.extra["image_meta"]["product"] in gadgets} == {"product", "damaged_product"}
 
 
 def test_voice_clips_were_transcribed_by_the_asr(tiny_data):

@@ -149,3 +149,23 @@ def test_added_train_products_render_intact_and_damaged(ptype, monkeypatch):
         assert meta["product"] == ptype and meta["damage"]
         _, meta = images.render_image("product", random.Random(seed))
         assert meta["product"] == ptype and meta["damage"] is None
+
+
+@pytest.mark.parametrize("ptype", images.GADGET_TYPES)
+def test_gadgets_render_intact_and_damaged(ptype):
+    """Gadgets (training bank only): each form renders intact with no damage and damaged with one, seed-fixed."""
+    assert ptype in images._PRODUCT_DRAW and ptype not in images.PRODUCT_TYPES["test"]
+    for seed in SEEDS:
+        img, meta = images.render_image("damaged_product", random.Random(seed), product_types=[ptype])
+        assert meta["product"] == ptype and meta["damage"]
+        again, _ = images.render_image("damaged_product", random.Random(seed), product_types=[ptype])
+        assert img.tobytes() == again.tobytes()
+        _, meta = images.render_image("product", random.Random(seed), product_types=[ptype])
+        assert meta["product"] == ptype and meta["damage"] is None
+
+
+def test_held_out_product_types_are_never_drawn_outside_the_test_split():
+    with pytest.raises(ValueError):
+        images.render_image("product", random.Random(0), product_types=images.PRODUCT_TYPES["test"][:1])
+    with pytest.raises(ValueError):
+        images.render_image("product", random.Random(0), held_out=True, product_types=images.GADGET_TYPES)
