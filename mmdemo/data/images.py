@@ -5,10 +5,11 @@ product, the same product broken, a parcel, or an unrelated scene) is rendered f
 procedural background (wood, carpet, desk, counter, fabric, ...) and "photographed": perspective warp, rotation,
 scale, drop shadow, uneven light, vignetting, blur, sensor noise, white-balance and exposure errors.
 
-    render_image(kind, rng, held_out=False) -> (PIL RGB image, metadata)
+    render_image(kind, rng, held_out=False, product_types=None) -> (PIL RGB image, metadata)
     photo_effects(img, rng) -> PIL RGB image            (the camera simulation alone)
     LAYOUTS[kind] = {"train": [...], "test": [...]}     (disjoint style names per kind)
     PRODUCT_TYPES = {"train": [...], "test": [...]}     (disjoint product types)
+    GADGET_TYPES = [...]                                (procedural objects, drawn only for the training photo bank)
 
 Layouts (train / val draw from "train", the test split only from "test"; disjoint per kind):
     receipt          train: till_receipt, a4_invoice, bank_statement                      test: restaurant_bill
