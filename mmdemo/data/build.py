@@ -131,12 +131,11 @@ def render_bank_photo(args: tuple[str, str, int, int, str]) -> dict:
     GADGET_TYPES), from its own RNG (seed, family, kind, index), as a photo-only R1 row."""
     family, kind, index, seed, out_dir = args
     if family == "photo":   # the bank's first section keeps its original RNG streams and names
-        rng = random.Random(f"{seed}/photos/{kind}/{index}")
-        img, meta = image_gen.render_image(kind, rng, held_out=False)
+        rng, types, name = random.Random(f"{seed}/photos/{kind}/{index}"), None, f"{kind}-{index:05d}"
     else:
-        rng = random.Random(f"{seed}/{family}s/{kind}/{index}")
-        img, meta = image_gen.render_image(kind, rng, held_out=False, product_types=image_gen.GADGET_TYPES)
-    name = f"{kind}-{index:05d}" if family == "photo" else f"{family}-{kind}-{index:05d}"
+        rng, types, name = (random.Random(f"{seed}/gadgets/{kind}/{index}"), image_gen.GADGET_TYPES,
+                            f"gadget-{kind}-{index:05d}")
+    img, meta = image_gen.render_image(kind, rng, held_out=False, product_types=types)
     rel = f"photos/{name}.jpg"
     img.save(Path(out_dir) / rel, quality=rng.randint(55, 95))
     return {"id": f"photo-{name}", "text": "", "image": rel, "audio": None,
