@@ -4,7 +4,7 @@ import random
 
 import torch
 
-from mmdemo.adapt_image import kind_examples, main
+from mmdemo.adapt_image import kind_examples, kind_weights, main
 from mmdemo.data.manifest import read_manifest
 from mmdemo.encoders import IMAGE_TOP_CONFIG, IMAGE_TOP_WEIGHTS, ImageEncoder, image_top_fingerprint
 from mmdemo.features import build_encoder_cache
@@ -21,12 +21,23 @@ def test_kind_examples_are_the_photos_with_their_kinds(tiny_data):
     assert all(e["x"].shape[-1] == 192 for e in examples)   # what enters the second-to-last MBConv block
 
 
+def test_kind_weights_make_every_kind_count_the_same():
+    examples = [{"kind": k} for k, n in enumerate((40, 10, 0, 20, 5, 5)) for _ in range(n)]
+    w = kind_weights(examples)
+    counts = torch.tensor([40.0, 10, 0, 20, 5, 5])
+    per_kind = (w * counts)[counts > 0]
+    assert torch.allclose(per_kind, per_kind[0].expand_as(per_kind))   # each present kind's total weight is equal
+    assert torch.isclose((w * counts).sum(), counts.sum())              # the mean weight per photo stays 1
+    assert torch.isfinite(w).all()                                      # an absent kind does not divide by zero
+
+
 def test_a_short_adaptation_writes_a_top_the_encoder_loads(tiny_data, tmp_path, one_thread):
     out = tmp_path / "image_top"
     log = main(["--data", str(tiny_data), "--cache-dir", str(tiny_data / "cache"), "--out", str(out),
-                "--blocks", "2", "--epochs", "1", "--max-steps", "2", "--batch-size", "8"])
+                "--blocks", "2", "--epochs", "1", "--max-steps", "2", "--batch-size", "8", "--balance"])
     assert (out / IMAGE_TOP_WEIGHTS).exists() and json.loads((out / IMAGE_TOP_CONFIG).read_text())["n_blocks"] == 2
     assert log["fingerprint"] == image_top_fingerprint(out) and len(log["epochs"]) == 2   # before and after
+    assert set(log["kind_weights"]) == set(IMAGE_KINDS)   # --balance: the weights used are logged
     plain = ImageEncoder(size=64)
     # two blocks + head conv (+ its BatchNorm); BatchNorm statistics and affine parameters do not train
     assert log["trainable_parameters"] == sum(p.numel() for m in [*list(plain.model._blocks)[-2:],
