@@ -262,6 +262,7 @@ class ImageEncoder(nn.Module):
         _freeze(self.model)
         self.model.eval()
         self.top_id: str | None = None   # fingerprint of the fine-tuned top (load_top), None for plain ImageNet
+        self.top_blocks = 0               # how many of the last MBConv blocks that top replaces
         if top is not None:
             self.load_top(top)
 
@@ -304,6 +305,7 @@ class ImageEncoder(nn.Module):
             for k, v in weights.items():
                 own[k].copy_(v.to(own[k].dtype))
         self.top_id = image_top_fingerprint(folder)
+        self.top_blocks = int(cfg["n_blocks"])
 
     def fold_batchnorm(self) -> "ImageEncoder":
         """For serving only: fold every BatchNorm into the convolution before it and keep activations

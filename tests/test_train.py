@@ -159,3 +159,38 @@ def test_training_reads_the_fine_tuned_image_encoder(tiny_data, tiny_checkpoints
         assert a["id"] == b["id"] and (a["text_tokens"] is None) == (b["text_tokens"] is None)
         if a["text_tokens"] is not None:
             torch.testing.assert_close(a["text_tokens"], b["text_tokens"], atol=2e-2, rtol=1e-2)
+
+
+def test_new_image_top_features_come_from_cached_block_inputs(tiny_data, tmp_path):
+    """With the inputs of the top's blocks cached (adapt_image leaves them), a new image top's patch tokens are
+    computed by running only the top on them: no photo is decoded again, and the tokens are the whole encoder's."""
+    from mmdemo.adapt_image import DEFAULT_IMAGE_TOP
+    from mmdemo import features
+    from mmdemo.data.manifest import read_manifest
+    from mmdemo.encoders import ImageEncoder
+    from mmdemo.media import load_image
+    from mmdemo import limits
+    import torch
+
+    manifest, cache = tiny_data / "val" / "manifest.jsonl", tmp_path / "cache"
+    top = ImageEncoder(size=64, top=ROOT / DEFAULT_IMAGE_TOP)
+    features.build_feature_cache(manifest, cache_dir=cache, image_size=64)   # the cache a new top starts from
+    features.build_encoder_cache(manifest, top.top_blocks, cache, image_size=64, image_only=True)
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("a photo was decoded although its block inputs were cached")
+
+    import mmdemo.media
+    saved, mmdemo.media.load_image = mmdemo.media.load_image, no_decoding   # build_feature_cache imports it
+    try:
+        items = features.build_feature_cache(manifest, cache_dir=cache, image_size=64,
+                                             image_top=ROOT / DEFAULT_IMAGE_TOP)
+    finally:
+        mmdemo.media.load_image = saved
+    images = {s.id: s.image for s in read_manifest(manifest)}
+    with_image = [it for it in items if it["image_tokens"] is not None]
+    assert with_image
+    with torch.no_grad():
+        fresh = top.eval().encode([load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in with_image])
+    for item, tokens in zip(with_image, fresh):
+        torch.testing.assert_close(item["image_tokens"].float(), tokens, atol=3e-2, rtol=2e-2)   # fp16 inputs
