@@ -328,8 +328,10 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
                         image_size: int | None = None, image_only: bool = False) -> list[dict]:
     """Like build_feature_cache, but "text_tokens" / "image_tokens" hold what ENTERS the top n layers:
     MiniLM hidden states [L, 384] before layer 6-n and EfficientNet activations [S*S, C] before block -n.
-    Audio frames and labels are the ordinary cache's. image_only=True leaves the text tokens as the ordinary
-    cache's (for mmdemo.adapt_image, which reads only the photos; cached under its own name)."""
+    Audio frames and labels are the ordinary cache's. image_only=True is for mmdemo.adapt_image, which reads
+    only the photos: the items hold the labels and the photos' block inputs, no text tokens or audio frames, and
+    the ordinary cache is not built for them (on the photo bank that had been half of the caching time). Cached
+    under its own name."""
     from .media import load_image
 
     manifest, cache_dir = Path(manifest), Path(cache_dir)
@@ -338,8 +340,11 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
     if path.exists():
         return torch.load(path, weights_only=False)
     extractor = extractor or FeatureExtractor(image_size=size)
-    base = build_feature_cache(manifest, extractor, cache_dir)
-    images = {s.id: s.image for s in read_manifest(manifest)}
+    samples = read_manifest(manifest)
+    base = [{"id": s.id, "text": text_input(s.text, s.transcript), "mix": s.mix, "rule": s.rule, "text_tokens": None,
+             "image_tokens": None, "audio_feats": None, **labels_of(s)}
+            for s in samples] if image_only else build_feature_cache(manifest, extractor, cache_dir)
+    images = {s.id: s.image for s in samples}
     text_model = extractor.text_encoder.model
     depth = len(extractor.text_encoder.layers) - n_top
     items: list[dict] = []
@@ -353,7 +358,7 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
                 hidden = text_model(**enc, output_hidden_states=True).hidden_states[depth]
                 for row, i in enumerate(idx):
                     out[i]["text_tokens"] = _half(hidden[row, : int(enc["attention_mask"][row].sum())])
-            idx = [i for i, it in enumerate(batch) if it["image_tokens"] is not None]
+            idx = [i for i, it in enumerate(batch) if images[it["id"]] is not None]
             if idx:
                 pixels = extractor.image_encoder.preprocess([load_image(images[batch[i]["id"]], limits.MODEL_IMAGE_SIDE) for i in idx])
                 x = extractor.image_encoder.block_inputs(pixels, n_top)

@@ -11,9 +11,12 @@ from mmdemo.features import build_encoder_cache
 from mmdemo.schema import IMAGE_KINDS
 
 
-def test_kind_examples_are_the_photos_with_their_kinds(tiny_data):
+def test_kind_examples_are_the_photos_with_their_kinds(tiny_data, tmp_path):
     manifest = tiny_data / "train" / "photos.jsonl"
-    items = build_encoder_cache(manifest, 2, tiny_data / "cache", image_only=True)
+    items = build_encoder_cache(manifest, 2, tmp_path / "cache", image_only=True)
+    # only the photos' block inputs: no ordinary feature cache is built for them, no text or audio is encoded
+    assert [p.name.endswith("-top2img.pt") for p in (tmp_path / "cache").iterdir()] == [True]
+    assert all(it["text_tokens"] is None and it["audio_feats"] is None for it in items)
     examples = kind_examples(items)
     samples = [s for s in read_manifest(manifest) if s.image is not None]
     assert len(examples) == len(samples) > 0
