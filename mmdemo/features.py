@@ -160,8 +160,8 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
 
 def _cached_block_inputs(manifest: Path, cache_dir: Path, n_blocks: int, image_size: int) -> dict | None:
     """{sample id: what enters the image encoder's last n_blocks blocks} from an encoder cache of this manifest
-    (build_encoder_cache, photos only or not), or None when there is none. Running only the top on these is
-    the full encoder's work minus the frozen blocks below it: for the photo bank, minutes instead of ten."""
+    (build_encoder_cache, photos only or not), or None when there is none. Running only the top on these skips
+    decoding the photos and the frozen blocks below it: for the photo bank, 46 seconds instead of 11.5 minutes."""
     if not n_blocks:
         return None
     for image_only in (True, False):
