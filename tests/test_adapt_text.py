@@ -57,3 +57,24 @@ def test_address_copies_keep_their_labels_and_spell_out_an_address(tiny_data):
         assert e["mix"] in ("text", "text+image") and e["augmented"] == "address"
         assert re.search(r"\d+ [A-Z][a-z]+( [A-Z][a-z]+)?, [A-Z]", e["text"]), e["text"]
         assert TEXT_ROLES[e["role"]] not in ("greeting", "out_of_scope", "points_at_attachment", "shows_what_arrived")
+
+
+def test_anchor_keeps_sentence_vectors_nearer_plain_minilm(tiny_data, tmp_path, one_thread):
+    """--anchor (off by default): the adapted encoder's sentence vectors stay nearer plain MiniLM's than without."""
+    from mmdemo.adapt_text import SentenceClassifier, plain_sentence_vectors
+
+    train = text_examples(tiny_data / "train" / "manifest.jsonl")
+    texts = [e["text"] for e in train]
+    plain = plain_sentence_vectors(texts)
+    nearness = {}
+    for anchor in (0.0, 10.0):
+        out = tmp_path / f"adapter-{anchor}"
+        log = adapt(train, train[:8], out, epochs=8, rank=2, lr=1e-2, batch_size=8, max_steps=40, anchor=anchor)
+        assert log["anchor"] == anchor
+        model = SentenceClassifier(TextEncoder(adapter=out)).eval()
+        with torch.no_grad():
+            adapted = model.pooled(texts)
+        target = torch.stack([plain[t] for t in texts])
+        nearness[anchor] = float(torch.nn.functional.cosine_similarity(adapted, target, dim=-1).mean())
+    assert nearness[10.0] > nearness[0.0]
+    assert nearness[0.0] < 0.999   # the plain run did move away: the comparison means something
