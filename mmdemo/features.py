@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -96,10 +97,10 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
     """Per-sample feature dicts for a manifest, from the cache when present (keyed by the manifest's stat, the
     image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE, the text
     encoder's adapter: `extractor`'s, else `text_adapter`'s fingerprint, else none, and likewise the image
-    encoder's fine-tuned top). A cache that differs only in the text adapter (or only in the image top: none or
-    another) lends its other features: only the text tokens (or the patch tokens: from the cached inputs of the
-    top's blocks when adapt_image left them, else from the photos) are computed again; without one, everything is
-    computed in one pass."""
+    encoder's fine-tuned top). A cache that differs only in the image top (or only in the text adapter), none or
+    another, lends its other features: only the patch tokens (from the cached inputs of the top's blocks when
+    adapt_image left them, else from the photos) or the text tokens are computed again; without one, everything
+    is computed in one pass."""
     from .encoders import adapter_fingerprint, image_top_fingerprint
     from .media import load_audio, load_image
 
@@ -113,10 +114,8 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
     if path.exists():
         return torch.load(path, weights_only=False)
     make = lambda: extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter, image_top=image_top)
-    without_top = cache_path(manifest, Path(cache_dir), size, adapter_id)
-    other_tops = sorted(without_top.parent.glob(without_top.stem + "-img*.pt"), key=lambda p: p.stat().st_mtime)
-    lender = without_top if without_top.exists() else (other_tops[-1] if other_tops else None)
-    if top_id and lender is not None:   # text and audio do not depend on the image encoder: redo the patch tokens
+    lender = _lender(manifest, Path(cache_dir), size, adapter_id, top_id, same="text") if top_id else None
+    if lender is not None:   # text and audio do not depend on the image encoder: redo the patch tokens
         extractor = make()
         encoder = extractor.image_encoder
         lent = _cached_block_inputs(manifest, Path(cache_dir), encoder.top_blocks, size)
@@ -130,10 +129,10 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
                            f"image features {manifest.parent.name}", compute)
         torch.save(items, path)
         return items
-    plain = cache_path(manifest, Path(cache_dir), size)
-    if adapter_id and not top_id and plain.exists():   # image and audio features do not depend on the text encoder
+    lender = _lender(manifest, Path(cache_dir), size, adapter_id, top_id, same="img") if adapter_id else None
+    if lender is not None:   # image and audio features do not depend on the text encoder
         extractor = make()
-        items = _recompute(torch.load(plain, weights_only=False), "text_tokens", batch_size,
+        items = _recompute(torch.load(lender, weights_only=False), "text_tokens", batch_size,
                            f"text features {manifest.parent.name}",
                            lambda batch: extractor.text([it["text"] for it in batch]))
         torch.save(items, path)
@@ -156,6 +155,25 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(items, path)
     return items
+
+
+_CACHE_ENCODERS = re.compile(r"(?:-text([0-9a-f]+))?(?:-img([0-9a-f]+))?\.pt")
+
+
+def _lender(manifest: Path, cache_dir: Path, size: int, adapter_id: str | None, top_id: str | None,
+            same: str) -> Path | None:
+    """The newest other feature cache of this manifest and size made with the same text adapter (same="text")
+    or the same image top (same="img"), the other encoder part being none or another: its features that do not
+    depend on that part can be lent. None when there is none."""
+    plain = cache_path(manifest, cache_dir, size).stem
+    found = []
+    for path in cache_dir.glob(plain + "*.pt"):
+        parts = _CACHE_ENCODERS.fullmatch(path.name[len(plain):])
+        if parts is None or parts.groups() == (adapter_id, top_id):
+            continue   # another size, an encoder-top cache (-top5img), or the wanted cache itself
+        if parts.group(1 if same == "text" else 2) == (adapter_id if same == "text" else top_id):
+            found.append(path)
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
 def _cached_block_inputs(manifest: Path, cache_dir: Path, n_blocks: int, image_size: int) -> dict | None:

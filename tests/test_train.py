@@ -194,3 +194,34 @@ def test_new_image_top_features_come_from_cached_block_inputs(tiny_data, tmp_pat
         fresh = top.eval().encode([load_image(images[it["id"]], limits.MODEL_IMAGE_SIDE) for it in with_image])
     for item, tokens in zip(with_image, fresh):
         torch.testing.assert_close(item["image_tokens"].float(), tokens, atol=3e-2, rtol=2e-2)   # fp16 inputs
+
+
+def test_new_text_adapter_with_an_image_top_recomputes_only_the_text(tiny_data, tmp_path):
+    """A cache made with the same image top and another (or no) text adapter lends its patch tokens and audio
+    frames: no photo is decoded, and the text tokens are the adapted encoder's."""
+    from mmdemo.adapt_image import DEFAULT_IMAGE_TOP
+    from mmdemo.adapt_text import DEFAULT_ADAPTER
+    from mmdemo import features
+    import mmdemo.media
+    import torch
+
+    manifest, cache = tiny_data / "val" / "manifest.jsonl", tmp_path / "cache"
+    before = features.build_feature_cache(manifest, cache_dir=cache, image_size=64, image_top=ROOT / DEFAULT_IMAGE_TOP)
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("a photo was decoded although a cache with the same image top could lend it")
+
+    saved, mmdemo.media.load_image = mmdemo.media.load_image, no_decoding   # build_feature_cache imports it
+    try:
+        items = features.build_feature_cache(manifest, cache_dir=cache, image_size=64,
+                                             text_adapter=ROOT / DEFAULT_ADAPTER, image_top=ROOT / DEFAULT_IMAGE_TOP)
+    finally:
+        mmdemo.media.load_image = saved
+    fresh = features.FeatureExtractor(image_size=64, text_adapter=ROOT / DEFAULT_ADAPTER).text(
+        [it["text"] for it in items])
+    for a, b, tokens in zip(items, before, fresh):
+        assert a["id"] == b["id"]
+        for key in ("image_tokens", "audio_feats"):
+            assert (a[key] is None and b[key] is None) or torch.equal(a[key], b[key])
+        if tokens is not None:
+            torch.testing.assert_close(a["text_tokens"].float(), tokens, atol=2e-2, rtol=1e-2)   # fp16 cache
