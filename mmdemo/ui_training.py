@@ -69,11 +69,14 @@ def load_fusion_logs(checkpoints: Path = CHECKPOINTS) -> dict[str, dict]:
 
 
 def fusion_curves_figure(logs: dict[str, dict]) -> go.Figure:
-    """Left: training loss per step (smoothed); right: validation accuracy at the end of each epoch."""
+    """Left: training loss per step (smoothed); right: validation accuracy at the end of each epoch (of the
+    averaged weights, for runs trained with --ema: the loss is the raw weights', the accuracy the average's)."""
     if not logs:
         return message("No training logs yet (python -m mmdemo.train --fusion all)")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("training loss per step", "validation accuracy"),
-                        horizontal_spacing=0.1)
+    averaged = any(log.get("ema") for log in logs.values())
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(
+        "training loss per step", "validation accuracy (averaged weights)" if averaged else "validation accuracy"),
+        horizontal_spacing=0.1)
     for name, log in logs.items():
         color = STRATEGY_COLORS.get(name)
         steps = log.get("steps") or []

@@ -9,7 +9,7 @@ import torch
 from mmdemo import experiments
 from mmdemo.features import build_feature_cache
 from mmdemo.model import MultimodalModel
-from mmdemo.ui_training import LiveTrainer, build_training_tab, head_parameters
+from mmdemo.ui_training import LiveTrainer, build_training_tab, fusion_curves_figure, head_parameters
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -55,6 +55,14 @@ def test_training_tab_builds_with_api_names(tiny_checkpoints, live_subset, tmp_p
     assert len(outputs) >= 2   # at least one live update before the final one
     figure, status, state = outputs[-1]
     assert "30 steps" in status and isinstance(state["model"], MultimodalModel)
+
+
+def test_fusion_curves_say_when_the_accuracy_is_of_averaged_weights():
+    log = {"steps": [{"step": 1, "loss": 2.0}, {"step": 2, "loss": 1.0}],
+           "epochs": [{"epoch": 1, "step": 2, "val_accuracy": 0.5, "train_loss": 1.5}]}
+    titles = lambda fig: [a.text for a in fig.layout.annotations]
+    assert "validation accuracy" in titles(fusion_curves_figure({"early": log}))
+    assert "validation accuracy (averaged weights)" in titles(fusion_curves_figure({"early": {**log, "ema": 0.995}}))
 
 
 def test_training_tab_builds_without_any_results(tmp_path):
