@@ -156,9 +156,10 @@ def plain_sentence_vectors(texts: list[str], batch_size: int = 128) -> dict[str,
 
 def adapt(train: list[dict], val: list[dict], out: Path, epochs: int = 4, rank: int = 8, lr: float = 1e-3,
           batch_size: int = 32, seed: int = 0, max_steps: int = 0, anchor: float = 0.0) -> dict:
-    """anchor > 0 adds anchor x (1 - cosine) between each text's adapted and plain sentence vector to the loss: an
-    untested recipe (one-off check on training skeletons held out of the adapter: +0.4 and +1.5 points on two
-    splits), off by default; the shipped adapter was trained without it."""
+    """anchor > 0 adds anchor x (1 - cosine) between each text's adapted and plain sentence vector to the loss.
+    Off by default: on training skeletons held out of the adapter it gained +0.4 and +1.5 points on two splits,
+    but the fusion models trained on it scored lower on the test split (README, "Unseen phrasings"); the
+    shipped adapter was trained without it."""
     plain = plain_sentence_vectors([e["text"] for e in train]) if anchor else {}
     torch.manual_seed(seed)   # dropout
     encoder = TextEncoder()

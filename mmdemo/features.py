@@ -149,9 +149,7 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
         img_by_row = dict(zip(with_img, img_feats))
         for i, s in enumerate(batch):
             audio = extractor.audio(load_audio(s.audio)) if s.audio is not None else None
-            items.append({"id": s.id, "text": texts[i], "mix": s.mix, "rule": s.rule,
-                          "text_tokens": _half(text_feats[i]), "image_tokens": _half(img_by_row.get(i)),
-                          "audio_feats": _half(audio), **labels_of(s)})
+            items.append(_item(s, texts[i], _half(text_feats[i]), _half(img_by_row.get(i)), _half(audio)))
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(items, path)
     return items
@@ -193,6 +191,13 @@ def _cached_block_inputs(manifest: Path, cache_dir: Path, n_blocks: int, image_s
 @torch.inference_mode()
 def _run_top(encoder, inputs: list[torch.Tensor]) -> list[torch.Tensor]:
     return list(encoder.forward_top(torch.stack(inputs).float(), encoder.top_blocks))
+
+
+def _item(sample: Sample, text: str, text_tokens: torch.Tensor | None = None,
+          image_tokens: torch.Tensor | None = None, audio_feats: torch.Tensor | None = None) -> dict:
+    """One cached sample: its id, model text, mix, rule, labels and features (None: absent or not cached)."""
+    return {"id": sample.id, "text": text, "mix": sample.mix, "rule": sample.rule, "text_tokens": text_tokens,
+            "image_tokens": image_tokens, "audio_feats": audio_feats, **labels_of(sample)}
 
 
 def _half(t: torch.Tensor | None) -> torch.Tensor | None:
@@ -359,9 +364,8 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
         return torch.load(path, weights_only=False)
     extractor = extractor or FeatureExtractor(image_size=size)
     samples = read_manifest(manifest)
-    base = [{"id": s.id, "text": text_input(s.text, s.transcript), "mix": s.mix, "rule": s.rule, "text_tokens": None,
-             "image_tokens": None, "audio_feats": None, **labels_of(s)}
-            for s in samples] if image_only else build_feature_cache(manifest, extractor, cache_dir)
+    base = [_item(s, text_input(s.text, s.transcript)) for s in samples] if image_only \
+        else build_feature_cache(manifest, extractor, cache_dir)
     images = {s.id: s.image for s in samples}
     text_model = extractor.text_encoder.model
     depth = len(extractor.text_encoder.layers) - n_top
@@ -370,7 +374,7 @@ def build_encoder_cache(manifest: str | Path, n_top: int, cache_dir: str | Path 
         for start in tqdm(range(0, len(base), batch_size), desc=f"encoder top-{n_top} inputs {manifest.parent.name}"):
             batch = base[start:start + batch_size]
             out = [dict(item) for item in batch]
-            idx = [i for i, it in enumerate(batch) if it["text_tokens"] is not None and not image_only]
+            idx = [i for i, it in enumerate(batch) if it["text_tokens"] is not None]   # none when image_only
             if idx:
                 enc = extractor.text_encoder.tokenize([batch[i]["text"] for i in idx], max_len=extractor.max_text_len)
                 hidden = text_model(**enc, output_hidden_states=True).hidden_states[depth]
