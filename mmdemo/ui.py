@@ -1005,9 +1005,9 @@ def build_demo(rt: Runtime | None = None) -> gr.Blocks:
                                 "`assets/eval/test_results.json`.*")
                 logs = load_training_logs()
                 if logs:
-                    averaged = any(log.get("ema") for log in logs.values())   # train --ema: the average's accuracy
+                    from .ui_training import averaged_weights
                     gr.Plot(plots.training_curves(logs), label="Training: validation accuracy per epoch"
-                            + (" (averaged weights)" if averaged else ""))
+                            + (" (averaged weights)" if averaged_weights(logs) else ""))
 
             # ---------------------------------------------------------------- Training
             with gr.Tab("Training", id="training", elem_id="tab-training"):

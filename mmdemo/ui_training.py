@@ -68,12 +68,18 @@ def load_fusion_logs(checkpoints: Path = CHECKPOINTS) -> dict[str, dict]:
     return {f: log for f in FUSIONS if (log := _read_json(Path(checkpoints) / f / "training_log.json"))}
 
 
+def averaged_weights(logs: dict[str, dict]) -> bool:
+    """Whether these training logs come from `train --ema` runs, whose validation accuracy is the averaged
+    weights' (the curves' labels say so)."""
+    return any(log.get("ema") for log in logs.values())
+
+
 def fusion_curves_figure(logs: dict[str, dict]) -> go.Figure:
     """Left: training loss per step (smoothed); right: validation accuracy at the end of each epoch (of the
     averaged weights, for runs trained with --ema: the loss is the raw weights', the accuracy the average's)."""
     if not logs:
         return message("No training logs yet (python -m mmdemo.train --fusion all)")
-    averaged = any(log.get("ema") for log in logs.values())
+    averaged = averaged_weights(logs)
     fig = make_subplots(rows=1, cols=2, subplot_titles=(
         "training loss per step", "validation accuracy (averaged weights)" if averaged else "validation accuracy"),
         horizontal_spacing=0.1)
