@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import time
 from pathlib import Path
@@ -39,6 +40,7 @@ from torch import nn
 from tqdm import tqdm
 
 from .configs import IMAGE_SIZE, IMAGE_TOP_DIR
+from .data.manifest import read_manifest
 from .encoders import ImageEncoder, image_top_fingerprint
 from .features import build_encoder_cache
 from .schema import IMAGE_KIND_LABELS, IMAGE_KINDS
@@ -46,14 +48,66 @@ from .schema import IMAGE_KIND_LABELS, IMAGE_KINDS
 DEFAULT_IMAGE_TOP = Path("assets/checkpoints") / IMAGE_TOP_DIR
 
 
-def kind_examples(items: list[dict]) -> list[dict]:
-    """The cached samples that have a photo, as {x: block inputs [S*S, C], kind: index into IMAGE_KINDS}."""
+def kind_examples(items: list[dict], product_types: dict[str, int] | None = None) -> list[dict]:
+    """The cached samples that have a photo, as {x: block inputs [S*S, C], kind: index into IMAGE_KINDS}; with
+    `product_types` (sample id -> type index, from product_types_of) also {type: that index, or -1 if none}."""
     out = []
     for it in items:
         if it["image_tokens"] is None:
             continue
         out.append({"x": it["image_tokens"], "kind": IMAGE_KINDS.index(IMAGE_KIND_LABELS[it["image_kind"]])})
+        if product_types is not None:
+            out[-1]["type"] = product_types.get(it["id"], -1)
     return out
+
+
+def product_types_of(manifest: Path) -> tuple[dict[str, int], list[str]]:
+    """Which product type (the data builder's image_meta["product"]: a training type or a gadget form) each
+    intact or damaged product photo of a manifest shows: ({sample id: type index}, the type names)."""
+    named = {s.id: s.extra.get("image_meta", {}).get("product") for s in read_manifest(manifest)
+             if s.image_kind in ("product", "damaged_product")}
+    names = sorted({t for t in named.values() if t})
+    return {i: names.index(t) for i, t in named.items() if t}, names
+
+
+class _ReverseGradient(torch.autograd.Function):
+    """Identity going forward; going back, the gradient times -scale (Ganin & Lempitsky 2015, "Unsupervised
+    domain adaptation by backpropagation"): what trains the adversary to read the product type trains the
+    encoder to hide it."""
+
+    @staticmethod
+    def forward(ctx, x, scale: float):
+        ctx.scale = scale
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -ctx.scale * grad, None
+
+
+class TypeAdversary(nn.Module):
+    """Reads the product type from the pooled patch tokens of an intact or a damaged product photo, one small
+    classifier per condition (intact, damaged), behind a gradient reversal. Why: on product types it never saw,
+    the encoder took ordinary details for damage; if, within "intact" and within "damaged", its features cannot
+    tell which type a photo shows, the cue it keeps for damage has to be one that every type shares. Conditioning
+    on the kind keeps the adversary from erasing the intact/damaged difference itself (as in conditional
+    adversarial domain generalisation, Li et al. 2018)."""
+
+    def __init__(self, dim: int, n_types: int, hidden: int = 256):
+        super().__init__()
+        self.heads = nn.ModuleList(nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, n_types))
+                                   for _ in range(2))
+
+    def forward(self, pooled: torch.Tensor, damaged: torch.Tensor, scale: float) -> torch.Tensor:
+        x = _ReverseGradient.apply(pooled, scale)
+        logits = torch.stack([head(x) for head in self.heads], 1)          # [B, 2, types]
+        return logits[torch.arange(len(x)), damaged.long()]
+
+
+def adversary_scale(progress: float, weight: float) -> float:
+    """The reversal's strength over training (0 -> weight), Ganin & Lempitsky's ramp 2 / (1 + exp(-10 p)) - 1:
+    the adversary first learns to read the type before the encoder is pushed to hide it."""
+    return weight * (2.0 / (1.0 + math.exp(-10.0 * progress)) - 1.0)
 
 
 def kind_weights(examples: list[dict]) -> torch.Tensor:
@@ -78,7 +132,10 @@ def kind_accuracy(encoder: ImageEncoder, head: nn.Module, examples: list[dict], 
 
 def adapt(train: list[dict], val: list[dict], out: Path, n_blocks: int = 5, epochs: int = 3, lr: float = 1e-4,
           head_lr: float = 1e-3, batch_size: int = 32, seed: int = 0, max_steps: int = 0,
-          image_size: int = IMAGE_SIZE, balance: bool = False) -> dict:
+          image_size: int = IMAGE_SIZE, balance: bool = False, type_adversary: float = 0.0,
+          type_names: list[str] | None = None) -> dict:
+    """Train the top on `train` (kind_examples; with type_adversary > 0 they must carry their product "type"),
+    report kind accuracy on `val` after each epoch, save the top to `out`. Returns the training log."""
     torch.manual_seed(seed)
     encoder = ImageEncoder(size=image_size)
     encoder.set_trainable_top_layers(n_blocks)
@@ -90,35 +147,60 @@ def adapt(train: list[dict], val: list[dict], out: Path, n_blocks: int = 5, epoc
     head = nn.Linear(encoder.dim, len(IMAGE_KINDS))
     weight = kind_weights(train) if balance else None
     params = [p for p in encoder.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW([{"params": params, "lr": lr}, {"params": head.parameters(), "lr": head_lr}],
-                                  weight_decay=0.01)
+    groups = [{"params": params, "lr": lr}, {"params": head.parameters(), "lr": head_lr}]
+    adversary = None
+    if type_adversary > 0:
+        if not type_names or any("type" not in e for e in train):
+            raise ValueError("type_adversary needs the product type of every training photo (kind_examples with "
+                             "product_types_of)")
+        adversary = TypeAdversary(encoder.dim, len(type_names))
+        groups.append({"params": adversary.parameters(), "lr": head_lr})
+    optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
+    total_steps = max_steps or epochs * math.ceil(len(train) / batch_size)
     log = {"n_blocks": n_blocks, "lr": lr, "head_lr": head_lr, "epochs_planned": epochs, "train_photos": len(train),
            "val_photos": len(val), "trainable_parameters": sum(p.numel() for p in params),
            "kind_weights": None if weight is None else dict(zip(IMAGE_KINDS, (round(float(w), 4) for w in weight))),
+           "type_adversary": type_adversary, "product_types": type_names if adversary is not None else None,
            "epochs": []}
     rng, step, t0 = random.Random(seed), 0, time.time()
     log["epochs"].append({"epoch": 0, "val_kind_accuracy": round(kind_accuracy(encoder, head, val, n_blocks), 4)})
     for epoch in range(epochs):
         order = rng.sample(train, len(train))
         bar = tqdm(range(0, len(order), batch_size), desc=f"adapt image epoch {epoch + 1}/{epochs}", leave=False)
-        losses = []
+        losses, type_right, type_seen = [], 0, 0
         for i in bar:
             chunk = order[i:i + batch_size]
             tokens = encoder.forward_top(torch.stack([e["x"] for e in chunk]).float(), n_blocks)
-            loss = F.cross_entropy(head(tokens.mean(1)), torch.tensor([e["kind"] for e in chunk]), weight=weight)
+            pooled = tokens.mean(1)
+            kinds = torch.tensor([e["kind"] for e in chunk])
+            loss = kind_loss = F.cross_entropy(head(pooled), kinds, weight=weight)
+            if adversary is not None:
+                types = torch.tensor([e["type"] for e in chunk])
+                has = types >= 0
+                if has.any():
+                    damaged = kinds[has] == IMAGE_KINDS.index("damaged_product")
+                    logits = adversary(pooled[has], damaged, adversary_scale(step / total_steps, type_adversary))
+                    # the adversary's own loss at full weight (the reversal scales only what reaches the encoder)
+                    loss = loss + F.cross_entropy(logits, types[has])
+                    type_right += int((logits.argmax(-1) == types[has]).sum())
+                    type_seen += int(has.sum())
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            losses.append(loss.item())
-            bar.set_postfix(loss=f"{loss.item():.3f}")
+            losses.append(kind_loss.item())   # the kind loss alone, comparable with runs without the adversary
+            bar.set_postfix(loss=f"{kind_loss.item():.3f}")
             step += 1
             if max_steps and step >= max_steps:
                 break
         val_acc = kind_accuracy(encoder, head, val, n_blocks)
         log["epochs"].append({"epoch": epoch + 1, "step": step, "train_loss": round(sum(losses) / len(losses), 4),
                               "val_kind_accuracy": round(val_acc, 4)})
+        if adversary is not None:   # near chance (1 / types) when the encoder hides the type well
+            log["epochs"][-1]["adversary_type_accuracy"] = round(type_right / max(1, type_seen), 4)
+        adv = log["epochs"][-1].get("adversary_type_accuracy")
         print(f"[adapt_image] epoch {epoch + 1}: loss {log['epochs'][-1]['train_loss']:.3f}  val kind acc "
-              f"{val_acc:.3f}  ({time.time() - t0:.0f}s)", flush=True)
+              f"{val_acc:.3f}" + ("" if adv is None else f"  adversary type acc {adv:.3f}")
+              + f"  ({time.time() - t0:.0f}s)", flush=True)
         if max_steps and step >= max_steps:
             break
     encoder.save_top(out, n_blocks, kinds=list(IMAGE_KINDS), epochs=len(log["epochs"]) - 1,
@@ -144,6 +226,8 @@ def parse_args(argv=None):
     ap.add_argument("--threads", default=0, type=int, help="torch threads (0 = torch's default)")
     ap.add_argument("--balance", action="store_true",
                     help="class-balanced cross-entropy (kind_weights) instead of plain; tried, not shipped")
+    ap.add_argument("--type-adversary", default=0.0, type=float,
+                    help="weight of the gradient reversal that hides the product type (TypeAdversary; 0 = off)")
     return ap.parse_args(argv)
 
 
@@ -156,10 +240,11 @@ def main(argv=None) -> dict:
         raise SystemExit(f"{photos} is missing: build the data first (`python -m mmdemo.data build`)")
     cache = lambda manifest: build_encoder_cache(manifest, args.blocks, args.cache_dir, image_size=IMAGE_SIZE,
                                                  image_only=True)
-    train = kind_examples(cache(photos))
+    types, type_names = product_types_of(photos) if args.type_adversary > 0 else (None, None)
+    train = kind_examples(cache(photos), types)
     val = kind_examples(cache(args.data / "val" / "manifest.jsonl"))
     return adapt(train, val, args.out, args.blocks, args.epochs, args.lr, args.head_lr, args.batch_size, args.seed,
-                 args.max_steps, balance=args.balance)
+                 args.max_steps, balance=args.balance, type_adversary=args.type_adversary, type_names=type_names)
 
 
 if __name__ == "__main__":

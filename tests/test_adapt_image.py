@@ -51,3 +51,46 @@ def test_a_short_adaptation_writes_a_top_the_encoder_loads(tiny_data, tmp_path, 
     with torch.no_grad():
         changed = ImageEncoder(size=64, top=out).encode([img]) - plain.encode([img])
     assert changed.abs().max() > 0
+
+
+def test_the_gradient_reversal_is_identity_forward_and_minus_scale_backward():
+    from mmdemo.adapt_image import _ReverseGradient
+    x = torch.randn(4, 3, requires_grad=True)
+    y = _ReverseGradient.apply(x, 0.3)
+    assert torch.equal(y, x)
+    (y * torch.arange(12.0).view(4, 3)).sum().backward()
+    assert torch.allclose(x.grad, -0.3 * torch.arange(12.0).view(4, 3))
+
+
+def test_the_adversary_ramps_in_and_reads_the_type_per_condition():
+    from mmdemo.adapt_image import TypeAdversary, adversary_scale
+    assert adversary_scale(0.0, 0.5) == 0.0 and 0.49 < adversary_scale(1.0, 0.5) <= 0.5
+    assert adversary_scale(0.1, 0.5) < adversary_scale(0.3, 0.5)
+    adv = TypeAdversary(8, 5)
+    pooled, damaged = torch.randn(6, 8), torch.tensor([0, 1, 0, 1, 1, 0]).bool()
+    logits = adv(pooled, damaged, 1.0)
+    assert logits.shape == (6, 5)
+    for i in range(6):   # row i comes from the intact head or the damaged head, as its photo's condition says
+        assert torch.allclose(logits[i], adv.heads[int(damaged[i])](pooled[i]))
+
+
+def test_product_types_name_the_product_photos_only(tiny_data):
+    from mmdemo.adapt_image import product_types_of
+    manifest = tiny_data / "train" / "photos.jsonl"
+    types, names = product_types_of(manifest)
+    samples = read_manifest(manifest)
+    products = {s.id for s in samples if s.image_kind in ("product", "damaged_product")}
+    assert set(types) == products and products
+    for s in samples:
+        if s.id in types:
+            assert names[types[s.id]] == s.extra["image_meta"]["product"]
+
+
+def test_a_short_adaptation_with_the_type_adversary_logs_how_well_it_reads_the_type(tiny_data, tmp_path,
+                                                                                      one_thread):
+    out = tmp_path / "image_top"
+    log = main(["--data", str(tiny_data), "--cache-dir", str(tiny_data / "cache"), "--out", str(out),
+                "--blocks", "2", "--epochs", "1", "--max-steps", "2", "--batch-size", "8", "--type-adversary", "0.5"])
+    assert log["type_adversary"] == 0.5 and log["product_types"]
+    assert 0.0 <= log["epochs"][-1]["adversary_type_accuracy"] <= 1.0
+    assert (out / IMAGE_TOP_WEIGHTS).exists()
