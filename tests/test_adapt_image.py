@@ -94,3 +94,18 @@ def test_a_short_adaptation_with_the_type_adversary_logs_how_well_it_reads_the_t
     assert log["type_adversary"] == 0.5 and log["product_types"]
     assert 0.0 <= log["epochs"][-1]["adversary_type_accuracy"] <= 1.0
     assert (out / IMAGE_TOP_WEIGHTS).exists()
+
+
+def test_without_types_drops_the_photos_of_those_types_and_refuses_an_unknown_one(tiny_data, tmp_path):
+    import pytest
+
+    from mmdemo.adapt_image import product_types_of, without_types
+    manifest = tiny_data / "train" / "photos.jsonl"
+    items = build_encoder_cache(manifest, 2, tiny_data / "cache", image_only=True)
+    types, names = product_types_of(manifest)
+    gone = names[types[next(iter(types))]]
+    kept = without_types(items, manifest, [gone])
+    dropped = {i for i, t in types.items() if names[t] == gone}
+    assert dropped and {it["id"] for it in kept} == {it["id"] for it in items} - dropped   # all other kinds stay
+    with pytest.raises(ValueError, match="no photos of"):
+        without_types(items, manifest, ["hovercraft"])
