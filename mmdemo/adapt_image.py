@@ -14,8 +14,12 @@ gadgets (procedural objects with buttons, knobs and sockets, intact and damaged:
 What it trains: the last N blocks + head conv (BatchNorm frozen: statistics and affine parameters) and
 a linear kind head on the mean of the 7x7 patch tokens, on the training photo bank (data/train/photos.jsonl),
 which holds every kind. The blocks' inputs are cached once (features.build_encoder_cache), so each step runs
-only the top. The kind head is thrown away; the top is saved (float16) and `python -m mmdemo.train` then trains
-the fusion models on the adapted encoder's patch tokens (its feature caches are keyed by the top's fingerprint).
+only the top. The top is saved (float16), the kind head beside it (for analysis: no model reads it), and
+`python -m mmdemo.train` then trains the fusion models on the adapted encoder's patch tokens (its feature caches
+are keyed by the top's fingerprint).
+
+Two options tried on 2026-11-30 and not shipped (README): --type-adversary (TypeAdversary) and --exclude-types
+(without_types).
 
 The number of epochs is fixed, not picked on validation: the validation split shows the training product types,
 where the frozen features already do well; what matters is types never seen, and no split of the data build
@@ -23,7 +27,7 @@ measures that apart from the test split. (The default, 3, came from the one-off 
 of the test split's product types: that is a choice made on the held-out types' distribution, said so here.
 `python -m mmdemo.experiments damage-probe` now runs such checks reproducibly, and shows how much they vary.)
 
-Writes OUT/image_top.safetensors, OUT/image_top.json and OUT/training_log.json.
+Writes OUT/image_top.safetensors, OUT/image_top.json, OUT/kind_head.safetensors and OUT/training_log.json.
 """
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from safetensors.torch import save_file
 from torch import nn
 from tqdm import tqdm
 
@@ -46,6 +51,7 @@ from .features import build_encoder_cache
 from .schema import IMAGE_KIND_LABELS, IMAGE_KINDS
 
 DEFAULT_IMAGE_TOP = Path("assets/checkpoints") / IMAGE_TOP_DIR
+KIND_HEAD_WEIGHTS = "kind_head.safetensors"   # the linear six-kind head the top was trained with (not the fingerprint's)
 
 
 def kind_examples(items: list[dict], product_types: dict[str, int] | None = None) -> list[dict]:
@@ -219,6 +225,7 @@ def adapt(train: list[dict], val: list[dict], out: Path, n_blocks: int = 5, epoc
             break
     encoder.save_top(out, n_blocks, kinds=list(IMAGE_KINDS), epochs=len(log["epochs"]) - 1,
                      val_kind_accuracy=log["epochs"][-1]["val_kind_accuracy"])
+    save_file({k: v.detach().contiguous() for k, v in head.state_dict().items()}, str(out / KIND_HEAD_WEIGHTS))
     log.update({"seconds": round(time.time() - t0, 1), "fingerprint": image_top_fingerprint(out)})
     (out / "training_log.json").write_text(json.dumps(log, indent=1) + "\n")
     print(f"[adapt_image] saved to {out} ({log['fingerprint']})")
