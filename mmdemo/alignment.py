@@ -5,6 +5,12 @@ tokens arrive on a comparable scale), then tagged with a learned modality-type e
 know which tokens are words and which are image cells) and a position embedding: 1-D for text and audio,
 2-D (row + column) for the image grid so neighbouring cells share structure. Masked positions are zeroed,
 which makes every fusion blind to padding values by construction.
+
+Optionally (config.image_kind_readout) every image token also carries what a fixed linear readout of the
+whole photo says about its kind: log-probabilities of the six kinds from the mean of its patch tokens, fitted
+once before the fusion trains (train.fit_kind_readout) and then frozen, embedded by a learned linear map.
+Why: on product types never seen, such a readout tells intact from damaged better than the fusion models'
+own reading of the patch tokens (README, "A kind readout"), which leans to "damaged".
 """
 from __future__ import annotations
 
@@ -56,6 +62,21 @@ class ModalityAligner(nn.Module):
         self.image_col = nn.Embedding(cols, d)
         for emb in (self.type_embed, self.text_pos, self.audio_pos, self.image_row, self.image_col):
             nn.init.normal_(emb.weight, std=0.02)
+        if config.image_kind_readout:   # buffers: set by set_kind_readout, saved with the weights, never trained
+            n_kinds = config.n_image_kinds - 1   # the photo kinds, without "none"
+            self.register_buffer("kind_readout_weight", torch.zeros(n_kinds, config.image_dim))
+            self.register_buffer("kind_readout_bias", torch.zeros(n_kinds))
+            self.kind_embed = nn.Linear(n_kinds, d)
+
+    def set_kind_readout(self, weight: Tensor, bias: Tensor) -> None:
+        """Install the fitted readout ([kinds, image_dim], [kinds]); see train.fit_kind_readout."""
+        self.kind_readout_weight.copy_(weight)
+        self.kind_readout_bias.copy_(bias)
+
+    def kind_readout(self, image: Tensor) -> Tensor:
+        """[B, 6] log-probabilities of the photo kinds from the mean of each photo's patch tokens."""
+        logits = image.float().mean(1) @ self.kind_readout_weight.T + self.kind_readout_bias
+        return torch.log_softmax(logits, -1)
 
     def _type(self, name: str) -> Tensor:
         return self.type_embed.weight[TYPE_IDS[name]]
@@ -82,11 +103,14 @@ class ModalityAligner(nn.Module):
 
         lt, la = text.shape[1], audio.shape[1]
         cls = self._type("cls").expand(b, 1, -1)
+        image_pos = self.image_positions()
+        if self.config.image_kind_readout:   # the same tag on every cell of a photo: what the readout says of it
+            image_pos = image_pos + self.kind_embed(self.kind_readout(image))[:, None, :]
         return AlignedTokens(
             cls=cls,
             text=tag(self.text_proj(text), text_mask, "text", self.text_pos.weight[:lt]),
             text_mask=text_mask,
-            image=tag(self.image_proj(image), image_mask, "image", self.image_positions()),
+            image=tag(self.image_proj(image), image_mask, "image", image_pos),
             image_mask=image_mask,
             audio=tag(self.audio_proj(audio), audio_mask, "audio", self.audio_pos.weight[:la]),
             audio_mask=audio_mask,

@@ -39,6 +39,7 @@ class ModelConfig:
     image_encoder: str = "efficientnet-lite0"
     image_top: str | None = None         # fine-tuned top of the image encoder (mmdemo.adapt_image), relative folder
     image_top_id: str | None = None      # ...and its fingerprint: the patch tokens were computed with exactly it
+    image_kind_readout: bool = False     # a fixed linear kind readout of the pooled photo tags its tokens (alignment)
     n_intents: int = len(INTENTS)
     n_image_kinds: int = len(IMAGE_KIND_LABELS)   # includes "none"
     n_tones: int = len(TONES)

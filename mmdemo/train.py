@@ -44,7 +44,7 @@ from .encoders import (ADAPTER_CONFIG, ADAPTER_WEIGHTS, IMAGE_TOP_CONFIG, IMAGE_
 from .features import build_feature_cache
 from .fusion import FUSIONS
 from .model import ModelInputs, MultimodalModel
-from .schema import IMAGE_KIND_TO_ID, TONE_TO_ID
+from .schema import IMAGE_KIND_TO_ID, IMAGE_KINDS, TONE_TO_ID
 
 LOSS_WEIGHTS = {"intent": 1.0, "image_kind": 0.3, "tone": 0.3}
 NO_IMAGE_ID = IMAGE_KIND_TO_ID["none"]
@@ -135,6 +135,30 @@ class WeightAverage:
         return held
 
 
+def fit_kind_readout(items: list[dict], l2: float = 1e-3, steps: int = 200) -> tuple[torch.Tensor, torch.Tensor]:
+    """A linear six-kind classifier on the mean of each photo's patch tokens (multinomial logistic regression,
+    L2-penalised, full-batch L-BFGS), fitted on the training photos before the fusion model trains and then
+    frozen in its aligner (config.image_kind_readout). Returns (weight [6, image_dim], bias [6])."""
+    photos = [it for it in items if it["image_tokens"] is not None]
+    if not photos:
+        raise ValueError("no photos to fit the kind readout on")
+    x = torch.stack([it["image_tokens"].float().mean(0) for it in photos])
+    y = torch.tensor([it["image_kind"] for it in photos])   # photo kinds only: "none" is the last label
+    readout = torch.nn.Linear(x.shape[1], len(IMAGE_KINDS))
+    torch.nn.init.zeros_(readout.weight)
+    torch.nn.init.zeros_(readout.bias)
+    optimizer = torch.optim.LBFGS(readout.parameters(), lr=1.0, max_iter=steps, line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(readout(x), y) + l2 * readout.weight.pow(2).sum()
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    return readout.weight.detach(), readout.bias.detach()
+
+
 def images_by_kind(items: list[dict]) -> dict[int, list[torch.Tensor]]:
     """Every training photo's patch tokens, grouped by image kind (for swap_image)."""
     bank: dict[int, list[torch.Tensor]] = {}
@@ -179,6 +203,9 @@ def train_one(fusion: str, train_items: list[dict], val_items: list[dict], out_d
         model.config.text_adapter_id = config.text_adapter_id
         model.config.image_top = config.image_top
         model.config.image_top_id = config.image_top_id
+    if model.config.image_kind_readout and not args.init:
+        weight, bias = fit_kind_readout([*train_items, *(getattr(args, "photo_items", None) or [])])
+        model.aligner.set_kind_readout(weight, bias)
     finetune_top = getattr(args, "finetune_top", 0)
     if finetune_top:   # live, trainable encoder top layers over their cached inputs (see features.EncoderTops)
         from .features import EncoderTops, FinetunedModel

@@ -53,3 +53,23 @@ def test_text_truncated_to_max_len():
     text, tm, *rest = inputs()
     out = ModalityAligner(cfg)(text, tm, *rest)
     assert out.text.shape[1] == 3 and out.text_mask.shape[1] == 3
+
+
+def test_the_kind_readout_tags_every_cell_of_a_photo_with_the_same_reading():
+    cfg = tiny_config(image_kind_readout=True)
+    aligner = ModalityAligner(cfg).eval()
+    g = torch.Generator().manual_seed(1)
+    weight, bias = torch.randn(6, 1280, generator=g) * 0.01, torch.randn(6, generator=g)
+    aligner.set_kind_readout(weight, bias)
+    text, tm, image, im, audio, am = inputs()
+    out = aligner(text, tm, image, im, audio, am)
+    # by hand: log-softmax of the linear readout of the mean patch token, embedded, added to every cell
+    reading = torch.log_softmax(image.mean(1) @ weight.T + bias, -1)
+    tag = aligner.kind_embed(reading)
+    base = aligner.image_proj(image) + aligner.type_embed.weight[TYPE_IDS["image"]] + aligner.image_positions()
+    torch.testing.assert_close(out.image[0], base[0] + tag[0], atol=1e-5, rtol=1e-5)
+    assert (out.image[1] == 0).all()                       # no photo: still all zeros
+    # the readout is a buffer: saved with the weights, never handed to an optimiser
+    assert "kind_readout_weight" in aligner.state_dict()
+    assert all("kind_readout" not in n for n, _ in aligner.named_parameters())
+    assert "kind_readout_weight" not in ModalityAligner(tiny_config()).state_dict()   # off by default

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import torch
+
 from mmdemo.model import MultimodalModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -269,3 +271,16 @@ def test_ema_run_saves_the_averaged_weights(tiny_data, tmp_path):
     changed = [k for k in raw if raw[k].dtype.is_floating_point and k != "temperature"
                and not torch.equal(raw[k], ema[k])]
     assert len(changed) > len(raw) // 2
+
+
+def test_the_kind_readout_fits_separable_photo_kinds_and_ignores_samples_without_a_photo():
+    from mmdemo.train import fit_kind_readout
+    g = torch.Generator().manual_seed(0)
+    centres = torch.randn(6, 1280, generator=g)
+    items = [{"image_tokens": (centres[k] + 0.3 * torch.randn(49, 1280, generator=g)).half(), "image_kind": k}
+             for k in range(6) for _ in range(12)]
+    items += [{"image_tokens": None, "image_kind": 6}] * 5   # text-only samples: "none", no photo
+    weight, bias = fit_kind_readout(items)
+    assert weight.shape == (6, 1280) and bias.shape == (6,)
+    x = torch.stack([it["image_tokens"].float().mean(0) for it in items[:72]])
+    assert ((x @ weight.T + bias).argmax(-1) == torch.tensor([it["image_kind"] for it in items[:72]])).all()
