@@ -51,7 +51,7 @@ from .features import build_encoder_cache
 from .schema import IMAGE_KIND_LABELS, IMAGE_KINDS
 
 DEFAULT_IMAGE_TOP = Path("assets/checkpoints") / IMAGE_TOP_DIR
-KIND_HEAD_WEIGHTS = "kind_head.safetensors"   # the linear six-kind head the top was trained with (not the fingerprint's)
+KIND_HEAD_WEIGHTS = "kind_head.safetensors"   # the six-kind head the top trained with; outside its fingerprint
 
 
 def kind_examples(items: list[dict], product_types: dict[str, int] | None = None) -> list[dict]:

@@ -284,3 +284,18 @@ def test_the_kind_readout_fits_separable_photo_kinds_and_ignores_samples_without
     assert weight.shape == (6, 1280) and bias.shape == (6,)
     x = torch.stack([it["image_tokens"].float().mean(0) for it in items[:72]])
     assert ((x @ weight.T + bias).argmax(-1) == torch.tensor([it["image_kind"] for it in items[:72]])).all()
+
+
+def test_the_kind_readout_is_the_image_tops_own_head_when_it_has_one(tmp_path):
+    from safetensors.torch import save_file
+
+    from mmdemo.adapt_image import KIND_HEAD_WEIGHTS
+    from mmdemo.train import kind_readout_for
+    g = torch.Generator().manual_seed(0)
+    items = [{"image_tokens": torch.randn(49, 1280, generator=g).half(), "image_kind": k % 6} for k in range(24)]
+    head = {"weight": torch.randn(6, 1280, generator=g), "bias": torch.randn(6, generator=g)}
+    save_file(head, str(tmp_path / KIND_HEAD_WEIGHTS))
+    weight, bias, source = kind_readout_for(tmp_path, items)
+    assert torch.equal(weight, head["weight"]) and torch.equal(bias, head["bias"]) and "own kind head" in source
+    weight, bias, source = kind_readout_for(None, items)   # no top (or one without a head): fitted on the photos
+    assert weight.shape == (6, 1280) and source == "fitted on 24 training photos"
