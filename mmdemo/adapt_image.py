@@ -76,17 +76,17 @@ def product_types_of(manifest: Path) -> tuple[dict[str, int], list[str]]:
     return {i: names.index(t) for i, t in named.items() if t}, names
 
 
-def without_types(items: list[dict], manifest: Path, excluded: list[str]) -> list[dict]:
-    """The cached photos of `manifest` less those of the product types `excluded` (intact and damaged). Why: a top
+def without_types(items: list[dict], types: dict[str, int], names: list[str], excluded: list[str]) -> list[dict]:
+    """The cached photos less those of the product types `excluded` (intact and damaged; `types` and `names` as
+    product_types_of gives them for the photos' manifest). Why: a top
     trained on every training type gives the fusion models only photos of types it knows, where intact and
     damaged lie far apart; the test split's types are new to it, and there the same features lean to "damaged".
     A top that leaves some training types out lets the fusion models see, in training, how it reads types it
     never saw."""
-    ids, names = product_types_of(manifest)
     unknown = set(excluded) - set(names)
     if unknown:
-        raise ValueError(f"no photos of {sorted(unknown)} in {manifest}; its types: {', '.join(names)}")
-    drop = {i for i, t in ids.items() if names[t] in excluded}
+        raise ValueError(f"no photos of {sorted(unknown)}; the photos' types: {', '.join(names)}")
+    drop = {i for i, t in types.items() if names[t] in excluded}
     return [it for it in items if it["id"] not in drop]
 
 
@@ -215,12 +215,12 @@ def adapt(train: list[dict], val: list[dict], out: Path, n_blocks: int = 5, epoc
         val_acc = kind_accuracy(encoder, head, val, n_blocks)
         log["epochs"].append({"epoch": epoch + 1, "step": step, "train_loss": round(sum(losses) / len(losses), 4),
                               "val_kind_accuracy": round(val_acc, 4)})
+        adv = ""
         if adversary is not None:   # near chance (1 / types) when the encoder hides the type well
-            log["epochs"][-1]["adversary_type_accuracy"] = round(type_right / max(1, type_seen), 4)
-        adv = log["epochs"][-1].get("adversary_type_accuracy")
+            type_acc = log["epochs"][-1]["adversary_type_accuracy"] = round(type_right / max(1, type_seen), 4)
+            adv = f"  adversary type acc {type_acc:.3f}"
         print(f"[adapt_image] epoch {epoch + 1}: loss {log['epochs'][-1]['train_loss']:.3f}  val kind acc "
-              f"{val_acc:.3f}" + ("" if adv is None else f"  adversary type acc {adv:.3f}")
-              + f"  ({time.time() - t0:.0f}s)", flush=True)
+              f"{val_acc:.3f}{adv}  ({time.time() - t0:.0f}s)", flush=True)
         if max_steps and step >= max_steps:
             break
     encoder.save_top(out, n_blocks, kinds=list(IMAGE_KINDS), epochs=len(log["epochs"]) - 1,
@@ -263,12 +263,12 @@ def main(argv=None) -> dict:
         raise SystemExit(f"{photos} is missing: build the data first (`python -m mmdemo.data build`)")
     cache = lambda manifest: build_encoder_cache(manifest, args.blocks, args.cache_dir, image_size=IMAGE_SIZE,
                                                  image_only=True)
-    types, type_names = product_types_of(photos) if args.type_adversary > 0 else (None, None)
-    items = cache(photos)
     excluded = sorted({t for t in args.exclude_types.split(",") if t})
+    types, type_names = product_types_of(photos) if args.type_adversary > 0 or excluded else (None, None)
+    items = cache(photos)
     if excluded:
-        items = without_types(items, photos, excluded)
-    train = kind_examples(items, types)
+        items = without_types(items, types, type_names, excluded)
+    train = kind_examples(items, types if args.type_adversary > 0 else None)
     val = kind_examples(cache(args.data / "val" / "manifest.jsonl"))
     return adapt(train, val, args.out, args.blocks, args.epochs, args.lr, args.head_lr, args.batch_size, args.seed,
                  args.max_steps, balance=args.balance, type_adversary=args.type_adversary, type_names=type_names,

@@ -7,8 +7,9 @@ know which tokens are words and which are image cells) and a position embedding:
 which makes every fusion blind to padding values by construction.
 
 Optionally (config.image_kind_readout) every image token also carries what a fixed linear readout of the
-whole photo says about its kind: log-probabilities of the six kinds from the mean of its patch tokens, fitted
-once before the fusion trains (train.fit_kind_readout) and then frozen, embedded by a learned linear map.
+whole photo says about its kind: log-probabilities of the six kinds from the mean of its patch tokens, set once
+before the fusion trains (train.kind_readout_for: the image top's own kind head, or one fitted) and then frozen,
+embedded by a learned linear map.
 Why: on product types never seen, the image top's own kind head told intact from damaged better than the fusion
 models' reading of the patch tokens, which leans to "damaged". Tried on 2026-11-30 and not shipped: the models
 trained with it did not score higher (README, "A kind readout").

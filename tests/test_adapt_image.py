@@ -107,8 +107,8 @@ def test_without_types_drops_the_photos_of_those_types_and_refuses_an_unknown_on
     items = build_encoder_cache(manifest, 2, tiny_data / "cache", image_only=True)
     types, names = product_types_of(manifest)
     gone = names[types[next(iter(types))]]
-    kept = without_types(items, manifest, [gone])
+    kept = without_types(items, types, names, [gone])
     dropped = {i for i, t in types.items() if names[t] == gone}
     assert dropped and {it["id"] for it in kept} == {it["id"] for it in items} - dropped   # all other kinds stay
     with pytest.raises(ValueError, match="no photos of"):
-        without_types(items, manifest, ["hovercraft"])
+        without_types(items, types, names, ["hovercraft"])
