@@ -22,7 +22,7 @@ def _norm(sentence: str) -> str:
 def test_every_intent_has_enough_skeletons():
     assert set(texts.TRAIN_SKELETONS) == set(INTENTS) == set(texts.TEST_SKELETONS)
     for intent in INTENTS:
-        assert len(texts.TRAIN_SKELETONS[intent]) >= 45, intent
+        assert len(texts.TRAIN_SKELETONS[intent]) >= 85, intent
         assert len(texts.TEST_SKELETONS[intent]) >= 15, intent
     assert texts.skeleton_counts() == {i: len(texts.TRAIN_SKELETONS[i]) for i in INTENTS}
     assert list(texts.skeleton_counts()) == list(INTENTS)
