@@ -40,7 +40,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 from torch import nn
 from tqdm import tqdm
 
@@ -52,6 +52,16 @@ from .schema import IMAGE_KIND_LABELS, IMAGE_KINDS
 
 DEFAULT_IMAGE_TOP = Path("assets/checkpoints") / IMAGE_TOP_DIR
 KIND_HEAD_WEIGHTS = "kind_head.safetensors"   # the six-kind head the top trained with; outside its fingerprint
+
+
+def saved_kind_head(top: Path | str | None) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """The (weight [6, 1280], bias [6]) of the six-kind head `adapt` saved beside the top in `top`, or None when
+    there is none (no top, or one written before the head was saved)."""
+    path = Path(top) / KIND_HEAD_WEIGHTS if top else None
+    if path is None or not path.exists():
+        return None
+    state = load_file(str(path))
+    return state["weight"].float(), state["bias"].float()
 
 
 def kind_examples(items: list[dict], product_types: dict[str, int] | None = None) -> list[dict]:

@@ -36,7 +36,7 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from .calibration import expected_calibration_error, fit_temperature
-from .adapt_image import DEFAULT_IMAGE_TOP, KIND_HEAD_WEIGHTS
+from .adapt_image import DEFAULT_IMAGE_TOP, KIND_HEAD_WEIGHTS, saved_kind_head
 from .adapt_text import DEFAULT_ADAPTER
 from .configs import IMAGE_TOP_DIR, MODEL_CONFIGS, TEXT_ADAPTER_DIR, ModelConfig
 from .encoders import (ADAPTER_CONFIG, ADAPTER_WEIGHTS, IMAGE_TOP_CONFIG, IMAGE_TOP_WEIGHTS, adapter_fingerprint,
@@ -164,12 +164,9 @@ def kind_readout_for(image_top: Path | None, items: list[dict]) -> tuple[torch.T
     the top) if there is one, else one fitted on the training photos (fit_kind_readout); and which it is. On the
     test split's photos the co-trained head read intact held-out products far better than a fitted readout on
     the same top's tokens (96 against 68 of 129; README, "A kind readout")."""
-    head = Path(image_top) / KIND_HEAD_WEIGHTS if image_top else None
-    if head is not None and head.exists():
-        from safetensors.torch import load_file
-
-        state = load_file(str(head))
-        return state["weight"].float(), state["bias"].float(), f"the image top's own kind head ({KIND_HEAD_WEIGHTS})"
+    head = saved_kind_head(image_top)
+    if head is not None:
+        return *head, f"the image top's own kind head ({KIND_HEAD_WEIGHTS})"
     weight, bias = fit_kind_readout(items)
     return weight, bias, f"fitted on {sum(it['image_tokens'] is not None for it in items)} training photos"
 

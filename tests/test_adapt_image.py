@@ -40,9 +40,9 @@ def test_a_short_adaptation_writes_a_top_the_encoder_loads(tiny_data, tmp_path, 
                 "--blocks", "2", "--epochs", "1", "--max-steps", "2", "--batch-size", "8", "--balance"])
     assert (out / IMAGE_TOP_WEIGHTS).exists() and json.loads((out / IMAGE_TOP_CONFIG).read_text())["n_blocks"] == 2
     assert log["fingerprint"] == image_top_fingerprint(out) and len(log["epochs"]) == 2   # before and after
-    from safetensors.torch import load_file
-    head = load_file(str(out / "kind_head.safetensors"))   # the six-kind head it trained with, for analysis
-    assert head["weight"].shape == (len(IMAGE_KINDS), 1280) and head["bias"].shape == (len(IMAGE_KINDS),)
+    from mmdemo.adapt_image import saved_kind_head
+    weight, bias = saved_kind_head(out)   # the six-kind head it trained with, read back as train reads it
+    assert weight.shape == (len(IMAGE_KINDS), 1280) and bias.shape == (len(IMAGE_KINDS),)
     assert set(log["kind_weights"]) == set(IMAGE_KINDS)   # --balance: the weights used are logged
     plain = ImageEncoder(size=64)
     # two blocks + head conv (+ its BatchNorm); BatchNorm statistics and affine parameters do not train
