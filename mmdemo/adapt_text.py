@@ -233,7 +233,8 @@ def parse_args(argv=None):
                     help="weight of a loss keeping each sentence vector near plain MiniLM's (0 = off, as shipped)")
     ap.add_argument("--train-samples", default=4000, type=int,
                     help="train on the first N rows of the training split (0 = all). The shipped adapter was trained "
-                         "on the first 4,000, the split's size before it grew to 8,000; on all 8,000 it is untested")
+                         "on the first 4,000, the split's size before it grew to 8,000 and then 16,000; on more rows it "
+                         "is untested")
     ap.add_argument("--no-address-copies", dest="address_copies", action="store_false",
                     help="train on the data's texts only (no copies with postal addresses written in)")
     return ap.parse_args(argv)

@@ -41,7 +41,7 @@ def one_thread():
 
 @pytest.fixture(scope="session")
 def tiny_data(tmp_path_factory) -> Path:
-    """A tiny but complete build (real TTS and real ASR): train 40, val 8, test 10 samples."""
+    """A tiny but complete build (real TTS and real ASR): train 160, val 8, test 10 samples."""
     out = tmp_path_factory.mktemp("tiny_data")
     subprocess.run([sys.executable, "-m", "mmdemo.data", "build", "--out", str(out), "--scale", "0.01",
                     "--seed", "3"], check=True, cwd=ROOT, capture_output=True)

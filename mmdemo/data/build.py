@@ -22,13 +22,13 @@ from . import images as image_gen
 from . import speech, texts
 from .manifest import write_manifest
 
-DEFAULT_SIZES = {"train": 8000, "val": 600, "test": 1000}
-# train was 4,000 until 2026-11-30; the same seed gives the same first 4,000 rows (up to ASR transcripts), and the
-# fusion models trained on 8,000 scored higher (README, "8,000 training samples"). The shipped text adapter was
-# trained on those first 4,000 (adapt_text --train-samples).
+DEFAULT_SIZES = {"train": 16000, "val": 600, "test": 1000}
+# train was 4,000 until 2026-11-30, then 8,000, then 16,000; the same seed gives the same first rows (up to ASR
+# transcripts), and each doubling's fusion models scored higher (README, "8,000 training samples" and "16,000").
+# The shipped text adapter was trained on the first 4,000 (adapt_text --train-samples).
 # Extra training photos, by kind, written beside the training split as photos.jsonl: valid photo-only (R1)
 # rows, which training uses as a bank to swap photos of the same kind into the samples (mmdemo.train.swap_image).
-# 4,000 photos come with the 8,000 samples; damage on unseen product types is the hardest call, hence the weights.
+# About 8,000 photos come with the 16,000 samples; damage on unseen product types is the hardest call, hence the weights.
 PHOTO_BANK = {"product": 1500, "damaged_product": 1500, "error_screen": 750, "receipt": 500, "parcel": 500, "other": 750}
 # ... plus procedurally drawn gadgets (images.GADGET_TYPES: random bodies with random buttons, knobs, sockets and
 # seams; no product in particular), intact and damaged. An unseen product type's ordinary details were read as
