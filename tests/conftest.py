@@ -41,10 +41,11 @@ def one_thread():
 
 @pytest.fixture(scope="session")
 def tiny_data(tmp_path_factory) -> Path:
-    """A tiny but complete build (real TTS and real ASR): train 160, val 8, test 10 samples."""
+    """A tiny but complete build (real TTS and real ASR): train 160, val 8, test 10 samples, fixed here so that the
+    fixture does not grow with DEFAULT_SIZES (the photo bank still follows --scale)."""
     out = tmp_path_factory.mktemp("tiny_data")
     subprocess.run([sys.executable, "-m", "mmdemo.data", "build", "--out", str(out), "--scale", "0.01",
-                    "--seed", "3"], check=True, cwd=ROOT, capture_output=True)
+                    "--sizes", "train=160,val=8,test=10", "--seed", "3"], check=True, cwd=ROOT, capture_output=True)
     return out
 
 

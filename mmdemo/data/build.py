@@ -227,6 +227,17 @@ def summarize(path: Path) -> dict:
             "intent": count("intent"), "image_kind": count("image_kind")}
 
 
+def split_sizes(scale: float = 1.0, overrides: str = "") -> dict[str, int]:
+    """Samples per split: DEFAULT_SIZES x scale (at least 8), then any "split=N" in `overrides` as given."""
+    sizes = {split: max(8, int(round(n * scale))) for split, n in DEFAULT_SIZES.items()}
+    for part in filter(None, (p.strip() for p in overrides.split(","))):
+        split, _, n = part.partition("=")
+        if split not in sizes or not n.isdigit() or int(n) < 1:
+            raise ValueError(f"--sizes: expected split=N with split in {sorted(sizes)}, got {part!r}")
+        sizes[split] = int(n)
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m mmdemo.data", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -234,6 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--out", default="data", type=Path)
     b.add_argument("--seed", default=0, type=int)
     b.add_argument("--scale", default=1.0, type=float, help="multiply the default split sizes (e.g. 0.01 for a tiny build)")
+    b.add_argument("--sizes", default="",
+                   help='exact split sizes that override the scaled defaults, e.g. "train=160,val=8" (the tests\' '
+                        'tiny build uses this, so that it does not grow when DEFAULT_SIZES does)')
     b.add_argument("--splits", default="train,val,test")
     b.add_argument("--workers", default=2, type=int)
     b.add_argument("--asr", default="faster-whisper", choices=["faster-whisper", "none"])
@@ -248,8 +262,9 @@ def main(argv: list[str] | None = None) -> None:
         path = build_photo_bank(args.out / "train", args.scale, args.seed, args.workers)
         print(f"photo bank -> {path} ({time.time() - t0:.0f} s)")
         return
+    sizes = split_sizes(args.scale, args.sizes)
     for split in args.splits.split(","):
-        n = max(8, int(round(DEFAULT_SIZES[split] * args.scale)))
+        n = sizes[split]
         path = build_split(split, n, args.out, args.seed, args.workers, args.asr, args.images_only)
         summary[split] = summarize(path)
         print(f"{split}: {n} samples -> {path}")

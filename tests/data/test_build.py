@@ -2,7 +2,9 @@
 import json
 import random
 
-from mmdemo.data.build import MIX_WEIGHTS, plan_sample
+import pytest
+
+from mmdemo.data.build import DEFAULT_SIZES, MIX_WEIGHTS, plan_sample, split_sizes
 from mmdemo.data.images import GADGET_TYPES, PRODUCT_TYPES
 from mmdemo.data.manifest import read_manifest
 from mmdemo.schema import IMAGE_KIND_LABELS, INTENTS, R1_INTENT_FROM_IMAGE, R3_INTENT_FROM_IMAGE, TONES
@@ -46,6 +48,20 @@ def test_voice_clips_were_transcribed_by_the_asr(tiny_data):
     words = lambda s: set(s.lower().replace(",", " ").replace(".", " ").replace("?", " ").split())
     overlap = [len(words(r["transcript"]) & words(r["spoken"])) / max(1, len(words(r["spoken"]))) for r in voiced]
     assert sum(overlap) / len(overlap) > 0.5  # the ASR hears most words of clear TTS speech
+
+
+def test_tiny_build_has_the_sizes_it_asked_for(tiny_data):
+    counts = {split: len(read_manifest(tiny_data / split / "manifest.jsonl")) for split in ("train", "val", "test")}
+    assert counts == {"train": 160, "val": 8, "test": 10}
+
+
+def test_split_sizes_scale_the_defaults_and_take_exact_overrides():
+    assert split_sizes() == DEFAULT_SIZES
+    assert split_sizes(0.001)["val"] == 8                       # never fewer than 8 unless asked
+    assert split_sizes(0.01, "train=160, test=3") == {**split_sizes(0.01), "train": 160, "test": 3}
+    for bad in ("train", "train=x", "train=0", "dev=5"):
+        with pytest.raises(ValueError, match="--sizes"):
+            split_sizes(1.0, bad)
 
 
 def test_plans_are_deterministic_and_follow_the_rules():
