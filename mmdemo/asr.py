@@ -21,6 +21,7 @@ WORKER_NICE = 10   # CPU priority of the transcription thread (0 = same as the r
 WINDOW_MIN_S = 10.0           # the shortest window the clip is decoded in (shorter ones made Whisper repeat itself)
 WINDOW_MARGIN_S = 2.0         # silence after the clip inside the window
 MAX_COMPRESSION_RATIO = 2.0   # zlib ratio above which a transcript counts as repetitive (faster-whisper uses 2.4)
+REPETITION_PENALTY = 1.3      # the full-window path's second try, when its greedy text is repetitive
 
 
 class SpeechRecognizer(Protocol):
@@ -109,9 +110,18 @@ class FasterWhisperASR:
         return self._decode_full(wave) if text is None else text
 
     def _decode_full(self, wave: np.ndarray) -> str:
-        """faster-whisper's own path: the clip padded to a 30-second window, temperature fallback."""
+        """faster-whisper's own path: the clip padded to a 30-second window, greedy, then once more with a
+        repetition penalty when that came out repetitive. Deterministic, unlike faster-whisper's default fallback,
+        which samples at rising temperatures from an unseeded generator: the same clip came out differently from
+        run to run, so the data build was not deterministic from its seed. On the 6 of 236 validation clips that
+        reach this path, word error 0.75 against 0.69-0.76 over three sampling runs (greedy alone: 3.07, looping)."""
+        text = self._full_window(wave)
+        return self._full_window(wave, repetition_penalty=REPETITION_PENALTY) if _repetitive(text) else text
+
+    def _full_window(self, wave: np.ndarray, **options) -> str:
         segments, _ = self.model.transcribe(wave, beam_size=self.beam_size, language="en", without_timestamps=True,
-                                            vad_filter=False, condition_on_previous_text=False)
+                                            vad_filter=False, condition_on_previous_text=False, temperature=0.0,
+                                            **options)
         text = " ".join(s.text.strip() for s in segments if s.no_speech_prob < 0.9 or s.avg_logprob > -1.0)
         return " ".join(text.split())
 
@@ -135,13 +145,15 @@ class FasterWhisperASR:
         text = " ".join(self.model.hf_tokenizer.decode([i for i in res.sequences_ids[0] if i < self._eot]).split())
         if res.no_speech_prob >= 0.9 and res.scores[0] <= -1.0:
             text = ""
-        raw = text.encode()
-        if not text or len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO:
-            return None
-        return text
+        return None if not text or _repetitive(text) else text
 
     def transcribe(self, wave: np.ndarray) -> str:
         return self._worker.submit(self._decode, wave).result()
+
+
+def _repetitive(text: str) -> bool:
+    raw = text.encode()
+    return bool(raw) and len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO
 
 
 def _lower_priority(nice: int) -> None:

@@ -60,12 +60,36 @@ def test_empty_or_repetitive_window_falls_back_to_the_full_window(recogniser, vo
     assert calls == ["window", "full"]
 
 
+class Segment:
+    def __init__(self, text):
+        self.text, self.no_speech_prob, self.avg_logprob = text, 0.0, -0.2
+
+
+def test_the_full_window_path_is_greedy_and_retries_a_loop_with_a_penalty(recogniser, monkeypatch):
+    calls, answers = [], iter(["five five five five five five five five five five five five five", "five pounds"])
+    monkeypatch.setattr(recogniser.model, "transcribe",
+                        lambda wave, **kw: calls.append(kw) or ([Segment(next(answers))], None))
+    assert recogniser._decode_full(np.zeros(16000, np.float32)) == "five pounds"
+    assert [kw["temperature"] for kw in calls] == [0.0, 0.0]           # never sampled
+    assert "repetition_penalty" not in calls[0] and calls[1]["repetition_penalty"] == asr_mod.REPETITION_PENALTY
+
+
+def test_a_clip_that_needs_the_full_window_is_transcribed_the_same_every_time(recogniser, tiny_data):
+    """faster-whisper's default fallback samples from an unseeded generator: on such a clip of the tiny build
+    (espeak-ng, seed 3) four runs gave four different texts, so the build was not deterministic."""
+    from mmdemo.data.manifest import read_manifest
+
+    voiced = [s.audio for s in read_manifest(tiny_data / "train" / "manifest.jsonl") if s.audio][:40]
+    hard = next((w for w in map(load_audio, voiced) if recogniser._decode_window(w) is None), None)
+    assert hard is not None, "no clip of the tiny build left the windowed decode"
+    first = recogniser._decode_full(hard)
+    assert first and all(recogniser._decode_full(hard) == first for _ in range(2))
+
+
 def test_repetition_is_recognised():
-    looped = " ".join(["I want to I want to"] * 12).encode()
-    import zlib
-    assert len(looped) / len(zlib.compress(looped)) > asr_mod.MAX_COMPRESSION_RATIO
-    plain = b"Hello, I ordered a desk lamp last week and it arrived broken, the shade is cracked."
-    assert len(plain) / len(zlib.compress(plain)) < asr_mod.MAX_COMPRESSION_RATIO
+    assert asr_mod._repetitive(" ".join(["I want to I want to"] * 12))
+    assert not asr_mod._repetitive("Hello, I ordered a desk lamp last week and it arrived broken, the shade is cracked.")
+    assert not asr_mod._repetitive("")
 
 
 def test_silence_gives_no_words(recogniser):

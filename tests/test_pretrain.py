@@ -56,6 +56,8 @@ def test_mlm_cache_holds_states_of_the_masked_text(pool, mlm):
 
 
 def test_each_objective_loss_goes_down(pool, mlm):
+    """60 full-batch steps: image-text matching learns slowest (after 20 steps its loss was 0.96-0.98 of its start,
+    depending on a few transcripts of the tiny build; after 60, 0.91-0.93), the other two far faster."""
     torch.manual_seed(0)
     config = ModelConfig.from_dict({**MODEL_CONFIGS["attention"].to_dict(), **json.loads(TINY)})
     model = MultimodalModel(config)
@@ -67,7 +69,7 @@ def test_each_objective_loss_goes_down(pool, mlm):
     optimizer = torch.optim.AdamW(pm.parameters(), lr=3e-3)
     gen = torch.Generator().manual_seed(0)
     pm.train()
-    for step in range(20):
+    for step in range(60):
         dataset.epoch = step
         out = pm(pre.collate_pretrain([dataset[i] for i in range(len(dataset))]), generator=gen)
         optimizer.zero_grad()
