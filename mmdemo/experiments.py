@@ -4,6 +4,7 @@
     python -m mmdemo.experiments live-subset        # rebuild assets/training/live_subset.pt from the checkpoints
     python -m mmdemo.experiments damage-transfer    # does "intact vs damaged" carry to a product type never seen?
     python -m mmdemo.experiments damage-probe       # the same question for image encoders (plain vs fine-tuned tops)
+    python -m mmdemo.experiments ceilings           # how far would readable photos / perfect transcripts go?
 
 label-efficiency compares, for the attention fusion on the test split: no pretraining vs the pretrained backbone
 (mmdemo.pretrain), each fine-tuned with train.py's own loop (train_one) on 1 %, 5 %, 20 % and 100 % of the
@@ -30,6 +31,13 @@ tokens learns "intact vs damaged" on the training types and is scored on the hel
 accuracy, and the AUC, which does not depend on where the probe's threshold falls for types it never saw.
 It compares the plain ImageNet encoder with fine-tuned tops (mmdemo.adapt_image) in minutes instead of a full
 retraining; it reads the held-out types' distribution, so use it to compare encoders, not to tune one.
+
+ceilings asks where the accuracy a strategy loses on a manifest (the test split) goes, by removing one cause at a
+time and running exactly the evaluator's pipeline again: "photos" replaces every photo with a training-bank photo
+of the same kind (the split's own product types and layouts, no gadgets), so every label stays true and only the
+unfamiliarity of the photo is gone; "typed" replaces every voice clip with the words that were spoken, typed
+after the row's text, so the ASR's mistakes are gone (and with them what the audio branch adds: tone, mostly);
+"both" does both. Upper bounds of what a better image top or a better ASR could give, not results of a model.
 """
 from __future__ import annotations
 
@@ -495,6 +503,83 @@ def print_damage_probe(result: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------- CLI
+# ----------------------------------------------------------------------------------------------- ceilings
+CEILING_VARIANTS = ("as is", "photos", "typed", "both")
+
+
+def _absolute(row: dict, folder: Path) -> dict:
+    """`row` with its media paths made absolute, so that its manifest can live anywhere."""
+    return {**row, **{k: str((folder / row[k]).resolve()) for k in ("image", "audio") if row.get(k)}}
+
+
+def bank_photos_by_kind(bank: str | Path) -> dict[str, list[str]]:
+    """{kind: absolute photo paths} of a training photo bank (data/train/photos.jsonl), without the gadgets:
+    photos of the split's own product types and layouts."""
+    bank = Path(bank)
+    out: dict[str, list[str]] = {}
+    for line in bank.read_text().splitlines():
+        row = json.loads(line)
+        if not str((row.get("image_meta") or {}).get("product") or "").startswith("gadget"):
+            out.setdefault(row["image_kind"], []).append(str((bank.parent / row["image"]).resolve()))
+    return out
+
+
+def with_bank_photo(row: dict, photos: dict[str, list[str]], rng: random.Random) -> dict:
+    """The row with its photo (if any) replaced by a bank photo of the same kind: every label stays true."""
+    return {**row, "image": rng.choice(photos[row["image_kind"]])} if row.get("image") else row
+
+
+def with_voice_typed(row: dict) -> dict:
+    """The row with its voice clip (if any) replaced by the words spoken, typed after the row's own text."""
+    if not row.get("audio"):
+        return row
+    if not row.get("spoken"):
+        raise ValueError(f"{row['id']}: a voice row without its spoken words ('spoken')")
+    return {**row, "text": f"{row['text']} {row['spoken']}".strip(), "audio": None}
+
+
+def ceiling_manifests(manifest: str | Path, bank: str | Path, out: str | Path, seed: int = 0) -> dict[str, Path]:
+    """Write one manifest per CEILING_VARIANTS entry under `out` (absolute media paths)."""
+    manifest, out = Path(manifest), Path(out)
+    rows = [_absolute(json.loads(line), manifest.parent) for line in manifest.read_text().splitlines() if line.strip()]
+    photos = bank_photos_by_kind(bank)
+    swapped = [with_bank_photo(r, photos, random.Random(f"{seed}/{r['id']}")) for r in rows]
+    variants = {"as is": rows, "photos": swapped, "typed": [with_voice_typed(r) for r in rows],
+                "both": [with_voice_typed(r) for r in swapped]}
+    paths = {}
+    for name, vrows in variants.items():
+        path = paths[name] = out / name.replace(" ", "_") / "manifest.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in vrows))
+    return paths
+
+
+def ceilings(manifest: str | Path, bank: str | Path, out: str | Path, fusion: str = "attention",
+             checkpoints: str | Path | None = None, seed: int = 0, limit: int | None = None) -> dict:
+    """Evaluate `fusion` on each variant of `manifest` (ceiling_manifests) with the evaluator's own pipeline."""
+    from .evaluate import evaluate
+    from .inference import Pipeline
+
+    pipe = Pipeline.load(fusions=(fusion,), **({"checkpoints": checkpoints} if checkpoints else {}))
+    result = {"manifest": str(manifest), "bank": str(bank), "fusion": fusion, "seed": seed, "variants": {}}
+    for name, path in ceiling_manifests(manifest, bank, out, seed).items():
+        r = evaluate(pipe, path, (fusion,), drop=False, limit=limit)["strategies"][fusion]
+        result["variants"][name] = {
+            "accuracy": r["accuracy"], "image_kind_accuracy": r["image_kind_accuracy"],
+            **{f"rule_{k}": v["accuracy"] for k, v in r["by_rule"].items()},
+            **{f"mix_{k}": v["accuracy"] for k, v in r["by_mix"].items()}}
+    return result
+
+
+def print_ceilings(result: dict) -> None:
+    keys = ["accuracy", "rule_R1", "rule_R3", "rule_voice", "mix_text", "image_kind_accuracy"]
+    print(f"\n{result['fusion']} on {result['manifest']} (photos from {result['bank']})")
+    print(f"{'variant':<10}" + "".join(f"{k.replace('rule_', '').replace('mix_', '').replace('_accuracy', ''):>12}"
+                                      for k in keys))
+    for name, v in result["variants"].items():
+        print(f"{name:<10}" + "".join(f"{v[k]:>12.3f}" if v.get(k) is not None else f"{'-':>12}" for k in keys))
+
+
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog="python -m mmdemo.experiments", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -544,6 +629,15 @@ def parse_args(argv=None):
     dp.add_argument("--cache-dir", default=".cache/features", type=Path)
     dp.add_argument("--workers", default=2, type=int)
     dp.add_argument("--json", default=None, type=Path)
+    ce = sub.add_parser("ceilings", help="accuracy with readable photos and/or perfect transcripts (upper bounds)")
+    ce.add_argument("--manifest", default="data/test/manifest.jsonl", type=Path)
+    ce.add_argument("--bank", default="data/train/photos.jsonl", type=Path)
+    ce.add_argument("--fusion", default="attention", choices=FUSION_NAMES)
+    ce.add_argument("--checkpoints", default=None, type=Path)
+    ce.add_argument("--out", default="runs/ceilings", type=Path, help="the variants' manifests (git-ignored)")
+    ce.add_argument("--seed", default=0, type=int)
+    ce.add_argument("--limit", default=None, type=int, help="only the first N rows")
+    ce.add_argument("--json", default=None, type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "label-efficiency":
         args.fractions = [float(f) for f in args.fractions.split(",") if f]
@@ -563,6 +657,13 @@ def main(argv=None):
             print(f"trained on {k:>2} types -> unseen type: intact vs damaged {v['held_out_accuracy']:.3f} ({v['runs']} runs)")
         if args.json:
             args.json.write_text(json.dumps(result, indent=1))
+        return result
+    if args.cmd == "ceilings":
+        result = ceilings(args.manifest, args.bank, args.out, args.fusion, args.checkpoints, args.seed, args.limit)
+        print_ceilings(result)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(result, indent=1) + "\n")
         return result
     if args.cmd == "damage-probe":
         from .configs import IMAGE_TOP_DIR

@@ -126,3 +126,52 @@ def test_auc_counts_damaged_above_intact_and_ties_half():
     score, label = torch.tensor([0.9, 0.1, 0.5, 0.5]), torch.tensor([1.0, 0.0, 1.0, 0.0])
     assert experiments._auc(score, label) == pytest.approx((1 + 1 + 1 + 0.5) / 4)
     assert experiments._auc(-score, label) == pytest.approx((0 + 0 + 0 + 0.5) / 4)
+
+
+def test_ceiling_manifests_keep_every_label_true(tiny_data, tmp_path):
+    """The ceilings' variants: the same rows and labels; "photos" swaps in bank photos of the same kind (never a
+    gadget), "typed" swaps the voice for the spoken words, "both" does both."""
+    manifest, bank = tiny_data / "test" / "manifest.jsonl", tiny_data / "train" / "photos.jsonl"
+    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
+    bank_rows = {str((bank.parent / r["image"]).resolve()): r for r in map(json.loads, bank.read_text().splitlines())}
+    assert any(str(r["image_meta"].get("product") or "").startswith("gadget") for r in bank_rows.values())
+    assert any(r.get("image") for r in rows) and any(r.get("audio") for r in rows)
+    paths = experiments.ceiling_manifests(manifest, bank, tmp_path)
+    assert list(paths) == list(experiments.CEILING_VARIANTS)
+    v = {name: [json.loads(line) for line in p.read_text().splitlines()] for name, p in paths.items()}
+    for name, vrows in v.items():
+        assert [(r["id"], r["intent"], r.get("image_kind"), r.get("rule")) for r in vrows] == \
+               [(r["id"], r["intent"], r.get("image_kind"), r.get("rule")) for r in rows], name
+    for orig, same, photo, typed, both in zip(rows, *v.values()):
+        assert same["text"] == orig["text"] and bool(same.get("audio")) == bool(orig.get("audio"))
+        if orig.get("image"):
+            assert same["image"] == str((manifest.parent / orig["image"]).resolve())
+            for r in (photo, both):
+                shown = bank_rows[r["image"]]   # a bank photo ...
+                assert shown["image_kind"] == orig["image_kind"]   # ... of the same kind ...
+                assert not str(shown["image_meta"].get("product") or "").startswith("gadget")   # ... never a gadget
+        else:
+            assert photo.get("image") is None and both.get("image") is None
+        if orig.get("audio"):
+            for r in (typed, both):
+                assert r["audio"] is None and r["text"].endswith(orig["spoken"]) and orig["text"] in r["text"]
+        else:
+            assert typed["text"] == orig["text"] and typed.get("audio") is None
+
+
+def test_ceilings_runs_the_evaluator_on_each_variant(tiny_data, tiny_checkpoints, tmp_path):
+    """End to end on the tiny build: its "as is" row is exactly what the evaluator reports for the manifest."""
+    from mmdemo.evaluate import main as evaluate_main
+
+    manifest = tiny_data / "test" / "manifest.jsonl"
+    out = tmp_path / "ceilings.json"
+    result = experiments.main(["ceilings", "--manifest", str(manifest), "--bank", str(tiny_data / "train" / "photos.jsonl"),
+                               "--checkpoints", str(tiny_checkpoints), "--out", str(tmp_path / "v"), "--json", str(out)])
+    assert json.loads(out.read_text()) == result
+    assert list(result["variants"]) == list(experiments.CEILING_VARIANTS)
+    reference = evaluate_main(["--manifest", str(manifest), "--fusion", "attention", "--no-drop",
+                               "--checkpoints", str(tiny_checkpoints)])["strategies"]["attention"]
+    assert result["variants"]["as is"]["accuracy"] == reference["accuracy"]
+    assert result["variants"]["as is"]["image_kind_accuracy"] == reference["image_kind_accuracy"]
+    for v in result["variants"].values():
+        assert 0.0 <= v["accuracy"] <= 1.0
