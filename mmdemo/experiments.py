@@ -572,7 +572,8 @@ def ceilings(manifest: str | Path, bank: str | Path, out: str | Path, fusion: st
 
 
 def print_ceilings(result: dict) -> None:
-    keys = ["accuracy", "rule_R1", "rule_R3", "rule_voice", "mix_text", "image_kind_accuracy"]
+    keys = ["accuracy", "rule_R1", "rule_R3", "rule_voice", "image_kind_accuracy"]   # mixes: in the JSON (a typed
+    # voice row counts as typed there)
     print(f"\n{result['fusion']} on {result['manifest']} (photos from {result['bank']})")
     print(f"{'variant':<10}" + "".join(f"{k.replace('rule_', '').replace('mix_', '').replace('_accuracy', ''):>12}"
                                       for k in keys))
