@@ -58,7 +58,7 @@ from torch import Tensor
 from .features import build_feature_cache
 from .fusion import masked_mean
 from .model import MultimodalModel
-from .schema import INTENTS
+from .schema import IMAGE_KINDS, INTENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_ASSETS = ROOT / "assets" / "training"
@@ -538,12 +538,15 @@ def with_voice_typed(row: dict) -> dict:
     return {**row, "text": f"{row['text']} {row['spoken']}".strip(), "audio": None}
 
 
-def ceiling_manifests(manifest: str | Path, bank: str | Path, out: str | Path, seed: int = 0) -> dict[str, Path]:
-    """Write one manifest per CEILING_VARIANTS entry under `out` (absolute media paths)."""
+def ceiling_manifests(manifest: str | Path, bank: str | Path, out: str | Path, seed: int = 0,
+                      photo_kinds: set[str] | None = None) -> dict[str, Path]:
+    """Write one manifest per CEILING_VARIANTS entry under `out` (absolute media paths). With photo_kinds, only
+    photos of those kinds are swapped (e.g. products only: how much do the unseen product types cost?)."""
     manifest, out = Path(manifest), Path(out)
     rows = [_absolute(json.loads(line), manifest.parent) for line in manifest.read_text().splitlines() if line.strip()]
     photos = bank_photos_by_kind(bank)
-    swapped = [with_bank_photo(r, photos, random.Random(f"{seed}/{r['id']}")) for r in rows]
+    swapped = [with_bank_photo(r, photos, random.Random(f"{seed}/{r['id']}"))
+               if photo_kinds is None or r.get("image_kind") in photo_kinds else r for r in rows]
     variants = {"as is": rows, "photos": swapped, "typed": [with_voice_typed(r) for r in rows],
                 "both": [with_voice_typed(r) for r in swapped]}
     paths = {}
@@ -555,14 +558,16 @@ def ceiling_manifests(manifest: str | Path, bank: str | Path, out: str | Path, s
 
 
 def ceilings(manifest: str | Path, bank: str | Path, out: str | Path, fusion: str = "attention",
-             checkpoints: str | Path | None = None, seed: int = 0, limit: int | None = None) -> dict:
+             checkpoints: str | Path | None = None, seed: int = 0, limit: int | None = None,
+             photo_kinds: set[str] | None = None) -> dict:
     """Evaluate `fusion` on each variant of `manifest` (ceiling_manifests) with the evaluator's own pipeline."""
     from .evaluate import evaluate
     from .inference import Pipeline
 
     pipe = Pipeline.load(fusions=(fusion,), **({"checkpoints": checkpoints} if checkpoints else {}))
-    result = {"manifest": str(manifest), "bank": str(bank), "fusion": fusion, "seed": seed, "variants": {}}
-    for name, path in ceiling_manifests(manifest, bank, out, seed).items():
+    result = {"manifest": str(manifest), "bank": str(bank), "fusion": fusion, "seed": seed,
+              "photo_kinds": sorted(photo_kinds) if photo_kinds else "all", "variants": {}}
+    for name, path in ceiling_manifests(manifest, bank, out, seed, photo_kinds).items():
         r = evaluate(pipe, path, (fusion,), drop=False, limit=limit)["strategies"][fusion]
         result["variants"][name] = {
             "accuracy": r["accuracy"], "image_kind_accuracy": r["image_kind_accuracy"],
@@ -574,7 +579,8 @@ def ceilings(manifest: str | Path, bank: str | Path, out: str | Path, fusion: st
 def print_ceilings(result: dict) -> None:
     keys = ["accuracy", "rule_R1", "rule_R3", "rule_voice", "image_kind_accuracy"]   # mixes: in the JSON (a typed
     # voice row counts as typed there)
-    print(f"\n{result['fusion']} on {result['manifest']} (photos from {result['bank']})")
+    kinds = "" if result["photo_kinds"] == "all" else f", only {', '.join(result['photo_kinds'])}"
+    print(f"\n{result['fusion']} on {result['manifest']} (photos from {result['bank']}{kinds})")
     print(f"{'variant':<10}" + "".join(f"{k.replace('rule_', '').replace('mix_', '').replace('_accuracy', ''):>12}"
                                       for k in keys))
     for name, v in result["variants"].items():
@@ -638,6 +644,7 @@ def parse_args(argv=None):
     ce.add_argument("--out", default="runs/ceilings", type=Path, help="the variants' manifests (git-ignored)")
     ce.add_argument("--seed", default=0, type=int)
     ce.add_argument("--limit", default=None, type=int, help="only the first N rows")
+    ce.add_argument("--photo-kinds", default="", help="comma-separated: swap only photos of these kinds (default all)")
     ce.add_argument("--json", default=None, type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "label-efficiency":
@@ -660,7 +667,11 @@ def main(argv=None):
             args.json.write_text(json.dumps(result, indent=1))
         return result
     if args.cmd == "ceilings":
-        result = ceilings(args.manifest, args.bank, args.out, args.fusion, args.checkpoints, args.seed, args.limit)
+        kinds = {k for k in args.photo_kinds.split(",") if k} or None
+        if kinds and not kinds <= set(IMAGE_KINDS):
+            raise SystemExit(f"--photo-kinds: unknown kind(s) {sorted(kinds - set(IMAGE_KINDS))}; kinds: {IMAGE_KINDS}")
+        result = ceilings(args.manifest, args.bank, args.out, args.fusion, args.checkpoints, args.seed, args.limit,
+                          kinds)
         print_ceilings(result)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)

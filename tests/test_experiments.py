@@ -175,3 +175,15 @@ def test_ceilings_runs_the_evaluator_on_each_variant(tiny_data, tiny_checkpoints
     assert result["variants"]["as is"]["image_kind_accuracy"] == reference["image_kind_accuracy"]
     for v in result["variants"].values():
         assert 0.0 <= v["accuracy"] <= 1.0
+
+
+def test_ceiling_manifests_can_swap_only_some_kinds(tiny_data, tmp_path):
+    manifest, bank = tiny_data / "test" / "manifest.jsonl", tiny_data / "train" / "photos.jsonl"
+    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
+    kinds = {r["image_kind"] for r in rows if r.get("image")}
+    chosen = {sorted(kinds)[0]}
+    photo = experiments.ceiling_manifests(manifest, bank, tmp_path, photo_kinds=chosen)["photos"]
+    for orig, r in zip(rows, map(json.loads, photo.read_text().splitlines())):
+        if orig.get("image"):
+            moved = r["image"] != str((manifest.parent / orig["image"]).resolve())
+            assert moved == (orig["image_kind"] in chosen), orig["id"]
