@@ -502,7 +502,6 @@ def print_damage_probe(result: dict) -> None:
               f"{e['held_out_auc']:>6.3f}  {cells}")
 
 
-# ------------------------------------------------------------------------------------------- CLI
 # ----------------------------------------------------------------------------------------------- ceilings
 CEILING_VARIANTS = ("as is", "photos", "typed", "both")
 
@@ -587,6 +586,7 @@ def print_ceilings(result: dict) -> None:
         print(f"{name:<10}" + "".join(f"{v[k]:>12.3f}" if v.get(k) is not None else f"{'-':>12}" for k in keys))
 
 
+# ------------------------------------------------------------------------------------------- CLI
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog="python -m mmdemo.experiments", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
