@@ -514,12 +514,13 @@ def _absolute(row: dict, folder: Path) -> dict:
 def bank_photos_by_kind(bank: str | Path) -> dict[str, list[str]]:
     """{kind: absolute photo paths} of a training photo bank (data/train/photos.jsonl), without the gadgets:
     photos of the split's own product types and layouts."""
-    bank = Path(bank)
+    from .data.images import GADGET_TYPES
+    from .data.manifest import read_manifest
+
     out: dict[str, list[str]] = {}
-    for line in bank.read_text().splitlines():
-        row = json.loads(line)
-        if not str((row.get("image_meta") or {}).get("product") or "").startswith("gadget"):
-            out.setdefault(row["image_kind"], []).append(str((bank.parent / row["image"]).resolve()))
+    for s in read_manifest(bank):
+        if (s.extra.get("image_meta") or {}).get("product") not in GADGET_TYPES:
+            out.setdefault(s.image_kind, []).append(str(s.image.resolve()))
     return out
 
 
@@ -541,6 +542,8 @@ def ceiling_manifests(manifest: str | Path, bank: str | Path, out: str | Path, s
                       photo_kinds: set[str] | None = None) -> dict[str, Path]:
     """Write one manifest per CEILING_VARIANTS entry under `out` (absolute media paths). With photo_kinds, only
     photos of those kinds are swapped (e.g. products only: how much do the unseen product types cost?)."""
+    from .data.manifest import write_manifest
+
     manifest, out = Path(manifest), Path(out)
     rows = [_absolute(json.loads(line), manifest.parent) for line in manifest.read_text().splitlines() if line.strip()]
     photos = bank_photos_by_kind(bank)
@@ -548,11 +551,9 @@ def ceiling_manifests(manifest: str | Path, bank: str | Path, out: str | Path, s
                if photo_kinds is None or r.get("image_kind") in photo_kinds else r for r in rows]
     variants = {"as is": rows, "photos": swapped, "typed": [with_voice_typed(r) for r in rows],
                 "both": [with_voice_typed(r) for r in swapped]}
-    paths = {}
+    paths = {name: out / name.replace(" ", "_") / "manifest.jsonl" for name in variants}
     for name, vrows in variants.items():
-        path = paths[name] = out / name.replace(" ", "_") / "manifest.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(r) + "\n" for r in vrows))
+        write_manifest(paths[name], vrows)
     return paths
 
 
@@ -587,6 +588,13 @@ def print_ceilings(result: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------- CLI
+def write_json(path: Path | None, result: dict) -> None:
+    """Write a subcommand's result to --json, when it was given."""
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=1) + "\n")
+
+
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(prog="python -m mmdemo.experiments", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -673,9 +681,7 @@ def main(argv=None):
         result = ceilings(args.manifest, args.bank, args.out, args.fusion, args.checkpoints, args.seed, args.limit,
                           kinds)
         print_ceilings(result)
-        if args.json:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(result, indent=1) + "\n")
+        write_json(args.json, result)
         return result
     if args.cmd == "damage-probe":
         from .configs import IMAGE_TOP_DIR
@@ -683,9 +689,7 @@ def main(argv=None):
         result = damage_probe([None, *tops], args.train_renders, args.held_out_renders, args.cache_dir,
                               n_blocks=args.blocks, workers=args.workers, render_seed=args.render_seed)
         print_damage_probe(result)
-        if args.json:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(result, indent=1) + "\n")
+        write_json(args.json, result)
         return result
     adapter, image_top = checkpoints_encoders(Path(args.checkpoints))   # the features the checkpoints were trained on
     train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
