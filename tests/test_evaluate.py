@@ -38,3 +38,22 @@ def test_shipped_checkpoints_reproduce_the_committed_evaluation():
             then = before[now["id"]]
             assert now["intent"] == then["intent"], (fusion, now, then)
             assert abs(now["confidence"] - then["confidence"]) < 2e-3, (fusion, now, then)
+
+
+def test_the_realistic_requests_are_a_balanced_set_of_typed_messages():
+    """assets/eval/realistic: 280 typed requests written apart from the data (20 per intent, their writers shown
+    only the intent definitions), short chat lines and long messages, each labelled with intent and tone."""
+    from collections import Counter
+    from pathlib import Path
+
+    from mmdemo.data.manifest import read_manifest
+    from mmdemo.schema import TONES
+
+    path = Path(__file__).resolve().parent.parent / "assets" / "eval" / "realistic" / "manifest.jsonl"
+    samples = read_manifest(path)
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    assert Counter(s.intent for s in samples) == {intent: 20 for intent in INTENTS}
+    assert all(s.tone in TONES and s.text and s.image is None and s.audio is None for s in samples)
+    assert len({s.text for s in samples}) == len({s.id for s in samples}) == 280
+    assert Counter(r["style"] for r in rows) == {"chat": 140, "long": 140}
+
