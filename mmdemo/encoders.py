@@ -66,6 +66,11 @@ class LoRALinear(nn.Module):
 
 
 # the linear maps of every BERT layer that an adapter updates: Q, K, V, W^O and both FFN matrices
+# Long texts keep this many word pieces from their start (the [CLS] included) and fill the rest of the model's
+# text length from their end (see TextEncoder.tokenize). Chosen once, before any run with it, not tuned.
+TEXT_HEAD_PIECES = 12
+TEXT_CUT = f"head{TEXT_HEAD_PIECES}+tail"   # recorded with cached token states: they depend on it
+
 LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                 "intermediate.dense", "output.dense")
 ADAPTER_WEIGHTS, ADAPTER_CONFIG = "adapter.safetensors", "adapter.json"
@@ -203,8 +208,19 @@ class TextEncoder(nn.Module):
         return self
 
     def tokenize(self, texts: list[str], max_len: int = 40) -> dict[str, Tensor]:
-        enc = self.tokenizer(list(texts), padding=True, truncation=True, max_length=max_len, return_tensors="pt")
-        return {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]}
+        """Word-piece ids and mask, padded to the longest text. A text over `max_len` pieces keeps its first
+        TEXT_HEAD_PIECES and its last max_len - TEXT_HEAD_PIECES ([CLS] and [SEP] among them), not only its start:
+        customers tend to give the background first and ask last ("I ordered ... for my daughter, ... could you
+        cancel it?"), and cutting the end dropped the request. Keeping head and tail is what Sun et al. (2019,
+        "How to Fine-Tune BERT for Text Classification?") found best for texts longer than the model reads."""
+        rows = self.tokenizer(list(texts), truncation=False)["input_ids"]
+        head = min(TEXT_HEAD_PIECES, max_len // 2)
+        rows = [ids if len(ids) <= max_len else ids[:head] + ids[len(ids) - (max_len - head):] for ids in rows]
+        width = max((len(ids) for ids in rows), default=0)
+        pad = self.tokenizer.pad_token_id
+        return {"input_ids": torch.tensor([ids + [pad] * (width - len(ids)) for ids in rows], dtype=torch.long),
+                "attention_mask": torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in rows],
+                                               dtype=torch.long)}
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
         return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state

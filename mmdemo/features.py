@@ -75,14 +75,23 @@ def labels_of(sample: Sample) -> dict[str, int]:
             "tone": TONE_TO_ID[sample.tone or "calm"]}
 
 
-def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE, text_adapter_id: str | None = None,
+def cache_path(manifest: Path, cache_dir: Path, image_size: int = IMAGE_SIZE, text_id: str | None = None,
                image_top_id: str | None = None) -> Path:
     stat = manifest.stat()
     key = hashlib.sha1(f"{manifest.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:v2".encode()).hexdigest()[:12]
     size = "" if image_size == 224 else f"-px{image_size}"   # 224: the caches made before the size was a setting
-    text = f"-text{text_adapter_id}" if text_adapter_id else ""
+    text = f"-text{text_id}" if text_id else ""
     image = f"-img{image_top_id}" if image_top_id else ""
     return cache_dir / f"{manifest.parent.name}-{key}{size}{text}{image}.pt"
+
+
+def text_cache_id(adapter_id: str | None) -> str:
+    """What cached text tokens depend on besides the manifest, as one hex id for the cache's name: the text
+    adapter (or none) and how long texts are cut (encoders.TEXT_CUT), so that a change of either recomputes
+    the text tokens and lends the rest."""
+    from .encoders import TEXT_CUT
+
+    return hashlib.sha1(f"{adapter_id or 'plain'}:{TEXT_CUT}".encode()).hexdigest()[:10]
 
 
 def _image_size(extractor: FeatureExtractor | None, image_size: int | None) -> int:
@@ -96,25 +105,25 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
                         image_top: str | Path | None = None) -> list[dict]:
     """Per-sample feature dicts for a manifest, from the cache when present (keyed by the manifest's stat, the
     image encoder's input size: `extractor`'s, else `image_size`, else the project's IMAGE_SIZE, the text
-    encoder's adapter: `extractor`'s, else `text_adapter`'s fingerprint, else none, and likewise the image
-    encoder's fine-tuned top). A cache that differs only in the image top (or only in the text adapter), none or
-    another, lends its other features: only the patch tokens (from the cached inputs of the top's blocks when
-    adapt_image left them, else from the photos) or the text tokens are computed again; without one, everything
-    is computed in one pass."""
+    encoder's adapter: `extractor`'s, else `text_adapter`'s fingerprint, else none, with how long texts are cut
+    (text_cache_id), and likewise the image encoder's fine-tuned top). A cache that differs only in the image
+    top (or only in the text side), none or another, lends its other features: only the patch tokens (from the
+    cached inputs of the top's blocks when adapt_image left them, else from the photos) or the text tokens are
+    computed again; without one, everything is computed in one pass."""
     from .encoders import adapter_fingerprint, image_top_fingerprint
     from .media import load_audio, load_image
 
     manifest = Path(manifest)
     size = _image_size(extractor, image_size)
-    adapter_id = extractor.text_encoder.adapter_id if extractor is not None else \
-        (adapter_fingerprint(text_adapter) if text_adapter is not None else None)
+    text_id = text_cache_id(extractor.text_encoder.adapter_id if extractor is not None else
+                            (adapter_fingerprint(text_adapter) if text_adapter is not None else None))
     top_id = extractor.image_encoder.top_id if extractor is not None else \
         (image_top_fingerprint(image_top) if image_top is not None else None)
-    path = cache_path(manifest, Path(cache_dir), size, adapter_id, top_id)
+    path = cache_path(manifest, Path(cache_dir), size, text_id, top_id)
     if path.exists():
         return torch.load(path, weights_only=False)
     make = lambda: extractor or FeatureExtractor(image_size=size, text_adapter=text_adapter, image_top=image_top)
-    lender = _lender(manifest, Path(cache_dir), size, adapter_id, top_id, same="text") if top_id else None
+    lender = _lender(manifest, Path(cache_dir), size, text_id, top_id, same="text") if top_id else None
     if lender is not None:   # text and audio do not depend on the image encoder: redo the patch tokens
         extractor = make()
         encoder = extractor.image_encoder
@@ -129,7 +138,7 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
                            f"image features {manifest.parent.name}", compute)
         torch.save(items, path)
         return items
-    lender = _lender(manifest, Path(cache_dir), size, adapter_id, top_id, same="img") if adapter_id else None
+    lender = _lender(manifest, Path(cache_dir), size, text_id, top_id, same="img")
     if lender is not None:   # image and audio features do not depend on the text encoder
         extractor = make()
         items = _recompute(torch.load(lender, weights_only=False), "text_tokens", batch_size,
@@ -158,18 +167,18 @@ def build_feature_cache(manifest: str | Path, extractor: FeatureExtractor | None
 _CACHE_ENCODERS = re.compile(r"(?:-text([0-9a-f]+))?(?:-img([0-9a-f]+))?\.pt")
 
 
-def _lender(manifest: Path, cache_dir: Path, size: int, adapter_id: str | None, top_id: str | None,
+def _lender(manifest: Path, cache_dir: Path, size: int, text_id: str | None, top_id: str | None,
             same: str) -> Path | None:
-    """The newest other feature cache of this manifest and size made with the same text adapter (same="text")
-    or the same image top (same="img"), the other encoder part being none or another: its features that do not
+    """The newest other feature cache of this manifest and size made with the same text side (same="text")
+    or the same image top (same="img"), the other part being none or another: its features that do not
     depend on that part can be lent. None when there is none."""
     plain = cache_path(manifest, cache_dir, size).stem
     found = []
     for path in cache_dir.glob(plain + "*.pt"):
         parts = _CACHE_ENCODERS.fullmatch(path.name[len(plain):])
-        if parts is None or parts.groups() == (adapter_id, top_id):
+        if parts is None or parts.groups() == (text_id, top_id):
             continue   # another size, an encoder-top cache (-top5img), or the wanted cache itself
-        if parts.group(1 if same == "text" else 2) == (adapter_id if same == "text" else top_id):
+        if parts.group(1 if same == "text" else 2) == (text_id if same == "text" else top_id):
             found.append(path)
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 

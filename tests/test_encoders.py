@@ -45,6 +45,28 @@ def test_text_tokens(encoders):
     assert long["input_ids"].shape[1] == 40
 
 
+def test_a_long_text_keeps_its_start_and_its_end(encoders):
+    """The request often comes last in a long message: the cut keeps the first TEXT_HEAD_PIECES word pieces and
+    the last ones, [SEP] included; texts that fit, alone or in a batch with a long one, are what the tokenizer
+    makes of them with its own padding."""
+    from mmdemo.encoders import TEXT_HEAD_PIECES
+
+    text, _ = encoders
+    story = "I bought a lamp for my sister in March and she loves the colour and the shape. " * 4
+    long, short = story + "Could you please cancel order A-20931?", "cancel my order please"
+    full = text.tokenizer(long)["input_ids"]
+    batch = text.tokenize([long, short], max_len=40)
+    ids, mask = batch["input_ids"], batch["attention_mask"]
+    assert ids.shape == (2, 40) and int(mask[0].sum()) == 40 and len(full) > 60
+    assert ids[0].tolist() == full[:TEXT_HEAD_PIECES] + full[-(40 - TEXT_HEAD_PIECES):]
+    pieces = text.tokens(ids[0])
+    assert pieces[0] == "[CLS]" and pieces[-1] == "[SEP]" and "cancel" in pieces[-12:]
+    reference = text.tokenizer([short], padding=True, truncation=True, max_length=40, return_tensors="pt")
+    n = int(reference["attention_mask"].sum())
+    assert ids[1, :n].tolist() == reference["input_ids"][0].tolist() and int(mask[1].sum()) == n
+    assert (ids[1, n:] == text.tokenizer.pad_token_id).all()
+
+
 def test_text_encoder_frozen_and_top_layers(encoders):
     text, _ = encoders
     assert not any(p.requires_grad for p in text.parameters())

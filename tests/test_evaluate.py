@@ -57,3 +57,21 @@ def test_the_realistic_requests_are_a_balanced_set_of_typed_messages():
     assert len({s.text for s in samples}) == len({s.id for s in samples}) == 280
     assert Counter(r["style"] for r in rows) == {"chat": 140, "long": 140}
 
+
+def test_shipped_checkpoints_reproduce_the_committed_realistic_results():
+    """The figures quoted for the realistic requests (assets/eval/realistic_results.json) are what the committed
+    checkpoints answer now, every row and every strategy."""
+    from pathlib import Path
+
+    assets = Path(__file__).resolve().parent.parent / "assets" / "eval"
+    recorded = json.loads((assets / "realistic_results.json").read_text())
+    result = evaluate_main(["--manifest", str(assets / "realistic" / "manifest.jsonl"), "--fusion", "all",
+                            "--no-drop"])
+    assert result["n"] == recorded["n"] == 280
+    for fusion, strategy in result["strategies"].items():
+        assert strategy["accuracy"] == recorded["strategies"][fusion]["accuracy"]
+        before = {p["id"]: p for p in recorded["strategies"][fusion]["predictions"]}
+        for now in strategy["predictions"]:
+            then = before[now["id"]]
+            assert now["intent"] == then["intent"], (fusion, now, then)
+            assert abs(now["confidence"] - then["confidence"]) < 2e-3, (fusion, now, then)

@@ -125,6 +125,18 @@ def test_training_reads_the_adapted_text_encoder(tiny_data, tiny_checkpoints):
             torch.testing.assert_close(a["image_tokens"], b["image_tokens"], atol=2e-2, rtol=1e-2)
 
 
+def test_the_text_cache_key_holds_the_adapter_and_how_long_texts_are_cut(monkeypatch):
+    """Cached token states of a long text depend on where it was cut: another cut (or adapter) names another
+    cache, so training never reads tokens cut the old way."""
+    from mmdemo import encoders
+    from mmdemo.features import text_cache_id
+
+    ids = {text_cache_id(None), text_cache_id("0123456789")}
+    monkeypatch.setattr(encoders, "TEXT_CUT", "head40")
+    assert len(ids | {text_cache_id(None), text_cache_id("0123456789")}) == 4
+    assert all(len(i) == 10 and int(i, 16) >= 0 for i in ids)   # hex: the cache names' pattern reads it
+
+
 def test_training_reads_the_fine_tuned_image_encoder(tiny_data, tiny_checkpoints):
     """By default the fusion models train on the patch tokens of the committed fine-tuned image top: it is copied
     beside them, their configs name it, and the feature cache holds exactly what that encoder gives."""
