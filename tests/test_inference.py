@@ -48,6 +48,27 @@ def test_explain_returns_attention_for_every_layer_and_head(pipe, sample_paths):
     assert "text->image" in cross.explanation.cross_attentions
 
 
+def test_the_word_labels_show_where_a_long_text_was_cut(pipe):
+    """A long message reaches the model as its start and its end; the label of the first word after the gap
+    says so, and a text that fits is labelled as it is."""
+    from mmdemo.encoders import TEXT_HEAD_PIECES
+
+    story = "We moved house in March and the boxes are still everywhere, so I lost track of things. " * 3
+    long = pipe.predict(text=story + "Could you cancel order A-20931?", fusion="attention", explain=True)
+    words = [t for t, seg in zip(long.explanation.tokens, _segment_names(long.explanation)) if seg == "text"]
+    marked = [i for i, w in enumerate(words) if w.startswith("…")]
+    assert marked == [TEXT_HEAD_PIECES] and words[0] == "[CLS]" and words[-1] == "[SEP]" and "cancel" in words
+    short = pipe.predict(text="could you cancel my order?", fusion="attention", explain=True)
+    assert not any(t.startswith("…") for t in short.explanation.tokens)
+
+
+def _segment_names(explanation) -> list[str]:
+    names = [""] * len(explanation.tokens)
+    for name, (start, end) in explanation.segments.items():
+        names[start:end] = [name] * (end - start)
+    return names
+
+
 def test_twelve_megapixel_photo(pipe, tmp_path):
     path = tmp_path / "phone.jpg"
     Image.new("RGB", (4000, 3000), (120, 90, 60)).save(path, quality=85)
