@@ -65,12 +65,12 @@ class LoRALinear(nn.Module):
         return out
 
 
-# the linear maps of every BERT layer that an adapter updates: Q, K, V, W^O and both FFN matrices
 # Long texts keep this many word pieces from their start (the [CLS] included) and fill the rest of the model's
 # text length from their end (see TextEncoder.tokenize). Chosen once, before any run with it, not tuned.
 TEXT_HEAD_PIECES = 12
 TEXT_CUT = f"head{TEXT_HEAD_PIECES}+tail"   # recorded with cached token states: they depend on it
 
+# the linear maps of every BERT layer that an adapter updates: Q, K, V, W^O and both FFN matrices
 LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                 "intermediate.dense", "output.dense")
 ADAPTER_WEIGHTS, ADAPTER_CONFIG = "adapter.safetensors", "adapter.json"
