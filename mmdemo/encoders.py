@@ -70,6 +70,16 @@ class LoRALinear(nn.Module):
 TEXT_HEAD_PIECES = 12
 TEXT_CUT = f"head{TEXT_HEAD_PIECES}+tail"   # recorded with cached token states: they depend on it
 
+def _head(max_len: int) -> int:
+    """How many word pieces a text over max_len keeps from its start."""
+    return min(TEXT_HEAD_PIECES, max_len // 2)
+
+
+def _cut(ids: list[int], max_len: int) -> list[int]:
+    """A text's word-piece ids as the model reads them: all of them, or its head and its tail."""
+    return ids if len(ids) <= max_len else ids[:_head(max_len)] + ids[len(ids) - (max_len - _head(max_len)):]
+
+
 # the linear maps of every BERT layer that an adapter updates: Q, K, V, W^O and both FFN matrices
 LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                 "intermediate.dense", "output.dense")
@@ -213,9 +223,7 @@ class TextEncoder(nn.Module):
         customers tend to give the background first and ask last ("I ordered ... for my daughter, ... could you
         cancel it?"), and cutting the end dropped the request. Keeping head and tail is what Sun et al. (2019,
         "How to Fine-Tune BERT for Text Classification?") found best for texts longer than the model reads."""
-        rows = self.tokenizer(list(texts), truncation=False)["input_ids"]
-        head = min(TEXT_HEAD_PIECES, max_len // 2)
-        rows = [ids if len(ids) <= max_len else ids[:head] + ids[len(ids) - (max_len - head):] for ids in rows]
+        rows = [_cut(ids, max_len) for ids in self.tokenizer(list(texts), truncation=False)["input_ids"]]
         width = max((len(ids) for ids in rows), default=0)
         pad = self.tokenizer.pad_token_id
         return {"input_ids": torch.tensor([ids + [pad] * (width - len(ids)) for ids in rows], dtype=torch.long),
@@ -234,6 +242,15 @@ class TextEncoder(nn.Module):
     def tokens(self, input_ids: Tensor) -> list[str]:
         """Word-piece labels for one sequence of ids (for the attention panels)."""
         return self.tokenizer.convert_ids_to_tokens(input_ids.tolist())
+
+    def pieces(self, text: str, max_len: int = 40) -> list[str]:
+        """The word pieces of `text` the model reads, as tokenize() cuts them (for the attention panels); after a
+        cut, the first piece after the gap is marked "…", so the panels show where the middle was left out."""
+        ids = self.tokenizer(text, truncation=False)["input_ids"]
+        words = self.tokenizer.convert_ids_to_tokens(_cut(ids, max_len))
+        if len(ids) > max_len:
+            words[_head(max_len)] = "…" + words[_head(max_len)]
+        return words
 
 
 # --------------------------------------------------------------------------------------------- image

@@ -671,8 +671,7 @@ def main(argv=None):
         print(f"{result['photos']} product photos of {len(result['types'])} types")
         for k, v in result["by_k"].items():
             print(f"trained on {k:>2} types -> unseen type: intact vs damaged {v['held_out_accuracy']:.3f} ({v['runs']} runs)")
-        if args.json:
-            args.json.write_text(json.dumps(result, indent=1))
+        write_json(args.json, result)
         return result
     if args.cmd == "ceilings":
         kinds = {k for k in args.photo_kinds.split(",") if k} or None

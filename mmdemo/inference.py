@@ -23,7 +23,6 @@ import torch.nn.functional as F
 
 from . import limits
 from .configs import IMAGE_SIZE
-from .encoders import TEXT_HEAD_PIECES
 from .features import FeatureExtractor, text_input
 from .media import InputError, load_audio, load_image
 from .schema import IMAGE_KIND_LABELS, INTENTS, NO_IMAGE, TONES, modality_mix
@@ -280,11 +279,7 @@ class Pipeline:
         labels = [""] * n
         words: list[str] = []
         if prepared.text_used:
-            encoder = self.extractor.text_encoder
-            ids = encoder.tokenize([prepared.text_used], max_len=self.extractor.max_text_len)["input_ids"][0]
-            words = encoder.tokenizer.convert_ids_to_tokens(ids.tolist())
-            if len(encoder.tokenizer(prepared.text_used)["input_ids"]) > self.extractor.max_text_len:
-                words[TEXT_HEAD_PIECES] = "…" + words[TEXT_HEAD_PIECES]   # a long text's middle was left out here
+            words = self.extractor.text_encoder.pieces(prepared.text_used, self.extractor.max_text_len)
         cols = self.extractor.image_encoder.grid[1]
         for name, (start, end) in segments.items():
             for j in range(end - start):
