@@ -43,6 +43,7 @@ class ModelConfig:
     n_intents: int = len(INTENTS)
     n_image_kinds: int = len(IMAGE_KIND_LABELS)   # includes "none"
     n_tones: int = len(TONES)
+    tone_reads_text: bool = False        # tone head also reads the pooled text states and the typed text's surface cues
 
     @property
     def n_image_tokens(self) -> int:

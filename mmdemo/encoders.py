@@ -11,7 +11,9 @@ import contextlib
 import hashlib
 import io
 import json
+import math
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +80,33 @@ def _head(max_len: int) -> int:
 def _cut(ids: list[int], max_len: int) -> list[int]:
     """A text's word-piece ids as the model reads them: all of them, or its head and its tail."""
     return ids if len(ids) <= max_len else ids[:_head(max_len)] + ids[len(ids) - (max_len - _head(max_len)):]
+
+
+# What the uncased word pieces cannot carry, read from the typed text for the tone head (mmdemo.adapt_tone):
+# MiniLM's tokenizer lower-cases, so a shouted "WHERE IS IT" reads as "where is it", and every emoji becomes [UNK].
+# Emoji grouped by their Unicode names: pouting, angry, face with steam from nose, rolling eyes, two rude signs...
+# against smiling, grinning, thumbs up, folded hands...
+ANGRY_EMOJI = frozenset("\U0001F620\U0001F621\U0001F92C\U0001F624\U0001F644\U0001F47F\U0001F4A2\U0001F612"
+                        "\U0001F611\U0001F926\U0001F92F\U0001F4A9\U0001F595")
+FRIENDLY_EMOJI = frozenset("\U0001F642\U0001F60A\U0001F600\U0001F603\U0001F604\U0001F601\U0001F44D\u2764"
+                           "\U0001F64F\U0001F60D\u263A\U0001F609\U0001F970\U0001F917\U0001F389\U0001F496")
+SURFACE_CUES = ("capital_share", "shouted_words", "angry_emoji", "friendly_emoji")
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def surface_cues(text: str | None) -> list[float]:
+    """SURFACE_CUES of a typed text: the share of its letters in words typed all in capitals (two letters or more),
+    log(1 + the number of such words of three letters or more), and log(1 + the count) of angry and of friendly
+    face emoji. All zero for no text (a transcript has no typing habits)."""
+    if not text:
+        return [0.0] * len(SURFACE_CUES)
+    words = _LETTER_WORD.findall(text)
+    letters = sum(len(w) for w in words)
+    caps = [w for w in words if len(w) >= 2 and w.isupper()]
+    angry = sum(ch in ANGRY_EMOJI for ch in text)
+    friendly = sum(ch in FRIENDLY_EMOJI for ch in text)
+    return [sum(map(len, caps)) / letters if letters else 0.0, math.log1p(sum(len(w) >= 3 for w in caps)),
+            math.log1p(angry), math.log1p(friendly)]
 
 
 # the linear maps of every BERT layer that an adapter updates: Q, K, V, W^O and both FFN matrices

@@ -54,6 +54,7 @@ def drop_modality(pipe: Pipeline, prepared: PreparedInput, modality: str) -> Pre
             return None
         used = (prepared.transcript or "").strip()
         feats["text_tokens"] = pipe.extractor.text([used])[0] if used else None
+        feats["text_cues"] = None
         out = replace(prepared, text="", text_used=used, features=feats)
     if out.features["text_tokens"] is None and out.image is None and out.wave is None:
         return None
@@ -111,6 +112,7 @@ def summarize(rows: list[dict], parameters: int) -> dict:
     ece = expected_calibration_error(np.array([r["probs"] for r in scored]),
                                      np.array([INTENTS.index(r["label"]) for r in scored])) if scored else None
     kinds = [r for r in scored if r.get("image_kind_label")]
+    acc_of = lambda hits: round(float(np.mean(hits)), 4) if hits else None
     return {
         "accuracy": acc(rows), "macro_f1": round(float(np.mean(list(f1.values()))), 4),
         "per_intent_f1": {k: round(v, 4) for k, v in f1.items()},
@@ -120,7 +122,9 @@ def summarize(rows: list[dict], parameters: int) -> dict:
         "ece": round(ece, 4) if ece is not None else None,
         "latency_ms_p50": round(float(np.median([r["latency_ms"] for r in scored])), 2) if scored else None,
         "parameters": parameters,
-        "predictions": [{"id": r["id"], "intent": r["intent"], "confidence": r["confidence"]} for r in rows],
+        "frustrated_recall": acc_of([r["tone"] == "frustrated" for r in scored if r["tone_label"] == "frustrated"]),
+        "predictions": [{"id": r["id"], "intent": r["intent"], "confidence": r["confidence"], "tone": r.get("tone")}
+                        for r in rows],
     }
 
 

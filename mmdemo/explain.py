@@ -85,7 +85,8 @@ def _grad_inputs(inputs):
     changes = {}
     for f in fields(inputs):
         t = getattr(inputs, f.name)
-        changes[f.name] = t.clone().requires_grad_(True) if t.is_floating_point() else t.clone()
+        if t is not None:
+            changes[f.name] = t.clone().requires_grad_(True) if t.is_floating_point() else t.clone()
     return replace(inputs, **changes)
 
 

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from . import limits
 from .configs import IMAGE_SIZE
+from .encoders import surface_cues
 from .features import FeatureExtractor, text_input
 from .media import InputError, load_audio, load_image
 from .schema import IMAGE_KIND_LABELS, INTENTS, NO_IMAGE, TONES, modality_mix
@@ -224,7 +225,8 @@ class Pipeline:
                 raise InputError("I couldn't make out any words in that recording. Please try again or type your question.")
         used = text_input(text, transcript)
         with self.threads():
-            feats = {"text_tokens": self.extractor.text([used])[0] if used else None}
+            feats = {"text_tokens": self.extractor.text([used])[0] if used else None,
+                     "text_cues": surface_cues(text) if text else None}   # typed text only (tone head)
             lap("text")
             feats["image_tokens"] = self.extractor.image([pil])[0] if pil is not None else None
             lap("image")

@@ -17,7 +17,7 @@ from torch import Tensor, nn
 
 from .alignment import AlignedTokens, ModalityAligner
 from .configs import ModelConfig
-from .encoders import AudioEncoder
+from .encoders import SURFACE_CUES, AudioEncoder
 from .fusion import FusionOutput, build_fusion
 
 CONFIG_NAME = "config.json"
@@ -40,19 +40,22 @@ class ModelInputs:
     image_mask: Tensor     # [B] image present
     audio_feats: Tensor    # [B, T, 80]
     audio_mask: Tensor     # [B, T]
+    text_cues: Tensor | None = None   # [B, len(SURFACE_CUES)] of the typed text (encoders.surface_cues); None = zeros
 
     @property
     def batch_size(self) -> int:
         return self.text_tokens.shape[0]
 
     def to(self, device: torch.device | str) -> "ModelInputs":
-        return ModelInputs(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
+        return ModelInputs(**{f.name: None if getattr(self, f.name) is None else getattr(self, f.name).to(device)
+                              for f in fields(self)})
 
     @classmethod
     def collate(cls, samples: list[dict[str, Any]], text_dim: int = 384, image_shape: tuple[int, int] = (49, 1280),
                 n_mels: int = 80) -> "ModelInputs":
         """Pad per-sample dicts into a batch. Keys: "text_tokens" [L, 384], "image_tokens" [49, 1280],
-        "audio_feats" [T, 80]; each a tensor / array or None (absent). Padding is zeros; sequence lengths are
+        "audio_feats" [T, 80]; each a tensor / array or None (absent); optional "text_cues" (surface_cues of the
+        typed text; a batch without any keeps None). Padding is zeros; sequence lengths are
         at least 1 so every tensor has a real shape even when a modality is absent from the whole batch."""
         texts = [_as_tensor(s.get("text_tokens")) for s in samples]
         images = [_as_tensor(s.get("image_tokens")) for s in samples]
@@ -73,7 +76,13 @@ class ModelInputs:
                 image[i], image_mask[i] = im.reshape(image_shape), True
             if a is not None:
                 audio[i, : a.shape[0]], audio_mask[i, : a.shape[0]] = a, True
-        return cls(text, text_mask, image, image_mask, audio, audio_mask)
+        cues = None
+        if any(s.get("text_cues") is not None for s in samples):
+            cues = torch.zeros(b, len(SURFACE_CUES))
+            for i, s in enumerate(samples):
+                if s.get("text_cues") is not None:
+                    cues[i] = torch.as_tensor(s["text_cues"], dtype=torch.float32)
+        return cls(text, text_mask, image, image_mask, audio, audio_mask, cues)
 
 
 @dataclass
@@ -85,8 +94,8 @@ class ModelOutput:
     aligned: AlignedTokens      # the fused tokens and their masks (for the explainer's labels)
 
 
-def _head(d: int, n_out: int, dropout: float) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(d, d), nn.GELU(), nn.Dropout(dropout), nn.Linear(d, n_out))
+def _head(d: int, n_out: int, dropout: float, d_in: int | None = None) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(d_in or d, d), nn.GELU(), nn.Dropout(dropout), nn.Linear(d, n_out))
 
 
 class MultimodalModel(nn.Module):
@@ -102,7 +111,11 @@ class MultimodalModel(nn.Module):
         # confuse readers and make DistributedDataParallel fail on parameters without gradients.
         self.intent_head = None if self.fusion.decides_intent else _head(d, config.n_intents, config.dropout)
         self.image_kind_head = _head(d, config.n_image_kinds, config.dropout)
-        self.tone_head = _head(d, config.n_tones, config.dropout)
+        # tone reads the fused vector and, when config.tone_reads_text (adapt_tone), the words themselves: the mean
+        # of the text token states and the typed text's surface cues (what the uncased tokenizer drops)
+        self.tone_text_norm = nn.LayerNorm(config.text_dim) if config.tone_reads_text else None
+        extra = config.text_dim + len(SURFACE_CUES) if config.tone_reads_text else 0
+        self.tone_head = _head(d, config.n_tones, config.dropout, d + extra)
         self.register_buffer("temperature", torch.ones(()))   # set by calibration; saved with the weights
 
     def forward(self, inputs: ModelInputs, return_attention: bool = False) -> ModelOutput:
@@ -111,7 +124,22 @@ class MultimodalModel(nn.Module):
                               audio, audio_mask)
         fused = self.fusion(tokens, return_attention=return_attention)
         intent = fused.intent_logits if self.intent_head is None else self.intent_head(fused.joint)
-        return ModelOutput(intent, self.image_kind_head(fused.joint), self.tone_head(fused.joint), fused, tokens)
+        tone = self.tone_head(self.tone_input(fused.joint, inputs))
+        return ModelOutput(intent, self.image_kind_head(fused.joint), tone, fused, tokens)
+
+    def tone_input(self, joint: Tensor, inputs: ModelInputs) -> Tensor:
+        """The tone head's input: the fused vector, plus (config.tone_reads_text) what the words say directly."""
+        if not self.config.tone_reads_text:
+            return joint
+        mask = inputs.text_mask.unsqueeze(-1).to(joint.dtype)
+        pooled = (inputs.text_tokens.to(joint.dtype) * mask).sum(1) / mask.sum(1).clamp(min=1)
+        return self.tone_text_input(joint, pooled, inputs.text_mask.any(1), inputs.text_cues)
+
+    def tone_text_input(self, joint: Tensor, pooled: Tensor, has_text: Tensor, cues: Tensor | None) -> Tensor:
+        """[fused vector, normalised mean text state (zeros without text), surface cues (zeros when not given)]."""
+        pooled = self.tone_text_norm(pooled) * has_text.unsqueeze(-1).to(joint.dtype)
+        cues = joint.new_zeros(joint.shape[0], len(SURFACE_CUES)) if cues is None else cues.to(joint.dtype)
+        return torch.cat([joint, pooled, cues], -1)
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)

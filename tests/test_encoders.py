@@ -286,3 +286,19 @@ def test_image_top_saves_and_loads(tmp_path):
     (folder / IMAGE_TOP_CONFIG).write_text(json.dumps({**cfg, "n_blocks": 3}))
     with pytest.raises(ValueError, match="does not match"):
         ImageEncoder(size=64, top=folder)
+
+
+# ------------------------------------------------------------------ surface cues (what the uncased tokenizer drops)
+def test_surface_cues_see_capitals_and_emoji_that_word_pieces_lose():
+    from mmdemo.encoders import SURFACE_CUES, surface_cues
+
+    assert surface_cues("") == surface_cues(None) == [0.0] * len(SURFACE_CUES)
+    calm = surface_cues("where is my parcel, it's been a week")
+    assert calm == [0.0] * len(SURFACE_CUES)
+    shouted = surface_cues("WHERE IS MY PARCEL, it's been a week")
+    assert shouted[0] == pytest.approx(len("WHEREISMYPARCEL") / len("WHEREISMYPARCELitsbeenaweek"))
+    assert shouted[1] == pytest.approx(math.log1p(2))              # WHERE, PARCEL (IS, MY: under three letters)
+    assert surface_cues("I asked for a VAT copy")[1] == pytest.approx(math.log1p(1))   # "I" is no shouting
+    angry, friendly = surface_cues("thanks \U0001F621\U0001F621"), surface_cues("thanks! \U0001F642")
+    assert angry[2] == pytest.approx(math.log1p(2)) and angry[3] == 0.0
+    assert friendly[3] == pytest.approx(math.log1p(1)) and friendly[2] == 0.0

@@ -190,3 +190,15 @@ def test_a_missing_or_other_text_adapter_is_refused(tmp_path):
     MultimodalModel(tiny_config("attention")).save_pretrained(tmp_path / "attention")
     with pytest.raises(ValueError, match="different text encoders"):
         Pipeline.load(tmp_path, fusions=("early", "attention"), asr=None)
+
+
+def test_the_typed_text_not_the_transcript_gives_the_surface_cues(pipe, sample_paths):
+    """The tone head's surface cues (capitals, emoji) come from what was typed; a transcript has none."""
+    from mmdemo.encoders import surface_cues
+
+    image, audio = sample_paths
+    typed = pipe.prepare(text="WHERE is my parcel \U0001F621", image=image)
+    assert typed.features["text_cues"] == surface_cues("WHERE is my parcel \U0001F621")
+    assert typed.features["text_cues"][0] > 0 and typed.features["text_cues"][2] > 0
+    assert pipe.prepare(audio=audio).features["text_cues"] is None
+    assert pipe.model_inputs(pipe.prepare(audio=audio)).text_cues is None

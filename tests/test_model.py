@@ -198,3 +198,30 @@ def test_each_fusion_learns_synthetic_task(name):
         pred = model(ModelInputs.collate(test_x)).intent_logits.argmax(-1)
     by_text, by_image = (pred == test_y)[0::2].float().mean(), (pred == test_y)[1::2].float().mean()
     assert by_text > 0.6 and by_image > 0.6, (name, by_text.item(), by_image.item())   # chance = 0.25
+
+
+# ------------------------------------------------------------------ a tone head that reads the words (adapt_tone)
+@pytest.mark.parametrize("name", sorted(FUSIONS))
+def test_tone_reading_the_words_changes_only_the_tone(name, tmp_path):
+    from mmdemo.encoders import SURFACE_CUES
+
+    model = build(name, tone_reads_text=True)
+    torch.nn.init.normal_(model.tone_head[0].weight)    # make sure the new columns are not zero
+    samples = mixed_batch()
+    plain = ModelInputs.collate(samples)
+    assert plain.text_cues is None
+    zeros = ModelInputs.collate([dict(s, text_cues=[0.0] * len(SURFACE_CUES)) for s in samples])
+    cued = ModelInputs.collate([dict(s, text_cues=[0.9, 1.1, 0.7, 0.0]) for s in samples])
+    out_plain, out_zeros, out_cued = model(plain), model(zeros), model(cued)
+    assert_same_output(out_plain, out_zeros)                       # no cues given = zero cues
+    torch.testing.assert_close(out_cued.intent_logits, out_plain.intent_logits)
+    torch.testing.assert_close(out_cued.image_kind_logits, out_plain.image_kind_logits)
+    assert not torch.allclose(out_cued.tone_logits, out_plain.tone_logits)
+    other_words = ModelInputs.collate([dict(s, text_tokens=None if s["text_tokens"] is None else
+                                            s["text_tokens"] + 1.0) for s in samples])
+    assert model.tone_input(model(other_words).fusion.joint, other_words).shape[-1] == \
+        model.config.d_model + model.config.text_dim + len(SURFACE_CUES)
+    model.save_pretrained(tmp_path)
+    loaded = MultimodalModel.from_pretrained(tmp_path)
+    assert loaded.config.tone_reads_text
+    assert torch.equal(loaded(cued).tone_logits, out_cued.tone_logits)
