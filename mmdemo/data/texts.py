@@ -2301,6 +2301,119 @@ def arrival_text(rng: random.Random, held_out: bool, tone: str, style: str = "ty
     return _phrase_text(ARRIVAL_PHRASES, rng, held_out, tone, style)
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# Tone framing for refitting the tone head (mmdemo.adapt_tone); the data build does not use it, so the splits are
+# unchanged. In the build, every typed frustrated text gets angry punctuation and no calm one gets "!", so a tone
+# head can learn "!" = angry; these pools put the anger in the words, and the "!" and the capitals in calm texts too.
+# Written for this project (2026-12-01) by a writer shown only the tone definition; training side only.
+# --------------------------------------------------------------------------------------------------------------------
+
+_WORDED_ANGER = [
+    "This is the third time I've asked.", "i've asked about this four times now",
+    "Writing again because nobody bothered to answer the last two times.",
+    "Yet another message, yet another day of being ignored.", "How many times do I have to explain this?",
+    "I've been waiting for days and still nothing.", "still waiting. shocking.",
+    "Two weeks. Two whole weeks and not a word from you.",
+    "I have been on hold for over an hour, which is ridiculous.", "Honestly, I'm done with you lot.", "I give up.",
+    "That's it, I'm finished with this shop.", "Great, just great.",
+    "oh brilliant, another copy-paste reply that tells me nothing",
+    "Wow, what fantastic service, truly world class.", "ffs, just sort it out", "This is bloody ridiculous.",
+    "Damn it, this should have been sorted ages ago.", "What the hell is taking so long?", "ugh. here we go again.",
+    "Argh, I can't believe I'm still dealing with this.", "I'll be taking my business elsewhere!",
+    "Expect a one-star review from me.", "Everyone I know will hear about how you treated me.",
+    "Stop giving me the runaround.", "Every time I write I get passed along to someone else.",
+    "Is anyone actually reading these messages?", "I am sick and tired of this.",
+    "Fed up doesn't even begin to cover it.", "absolutely fed up with this whole situation",
+    "Your silence is insulting.", "I was promised an update yesterday and, surprise, nothing.",
+    "UTTERLY UNACCEPTABLE.", "Do you even care about your customers?",
+    "Worst experience I've ever had with a company, hands down.", "I'm LOSING my patience here.",
+    "My patience has completely run out.", "I realise you're busy, but this is beyond pathetic.",
+    "Still no answer 😤", "asked three times already 🙄", "This is beyond a joke 😡", "Ignored yet again 😠",
+    "wow, thanks for the help... not 🙄", "days of waiting for this nonsense 🤬", "I am so done with this company 😤",
+    "Another week gone and nothing has changed 😡", "seriously?? 😠", "Cheers for the useless reply 🙄", "I'm fuming 🤬",
+    "Not impressed, not one bit 😤", "I have asked AGAIN and AGAIN.", "It has been WEEKS.",
+    "Still NOTHING from your side.", "i am STILL waiting", "Why does NOBODY respond?",
+    "This is the FIFTH time I'm writing.", "You said it would be sorted. It's NOT.", "Absolutely USELESS support.",
+    "I've waited THREE days for a reply", "NEVER shopping here again!", "Can someone please LISTEN for once?",
+    "every single time, the SAME excuse", "I am DONE being patient.", "How is this STILL not resolved?",
+    "THIS IS RIDICULOUS", "WHY IS NOBODY ANSWERING ME", "I HAVE BEEN WAITING FOR HOURS.", "ENOUGH IS ENOUGH!"
+]
+_FRIENDLY_EXCLAIM = [
+    "Hi there!", "Hello, hope you're having a lovely day!", "Thanks so much in advance!", "Good morning!",
+    "hey! quick one for you", "Sorry to bother you!", "Have a great day!", "Cheers, you're a star!",
+    "I'm so excited about my new purchase!", "Absolutely love this shop!", "Thank you, you've been really helpful!",
+    "Hiya! Hope all is well.", "Happy Friday!", "Many thanks, much appreciated!",
+    "Evening! Hope your shift is going well.", "Wishing you a wonderful weekend!", "Thanks a million! 😊",
+    "Hello from a very happy customer! 🙂", "Brilliant, thank you!", "You guys are awesome!",
+    "Sorry for the long message!", "Apologies for the bother, you're all so kind!", "Can't wait to try it out!",
+    "Just wanted to say hi!", "Thanks for being so lovely! 😀", "Hope your day is going great! 👍",
+    "Greetings from sunny Spain!", "Oh, this is exciting!", "Big thanks to the whole team!",
+    "Good afternoon, hope you're well!", "Take care and thanks again!", "Have a fab evening! 😊",
+    "Merry Christmas to you all!", "You made my day!", "Really appreciate your help!!", "yay, thank you!",
+    "Best wishes to you and the team!", "I'm thrilled with how quickly you replied! 🙂",
+    "Hello hello! Hope the week's treating you kindly.", "Thanks ever so much, have a good one!"
+]
+_PATIENT_WAITING = [
+    "No rush at all, whenever you get a chance.", "Just following up on my earlier message, thanks.",
+    "I understand these things take time.", "Happy to wait a few more days.",
+    "I'm still here if you need anything else from me.",
+    "Asking again in case my last message got lost in the shuffle.",
+    "It's been a week, so I thought I'd check in politely.", "Take your time, I'm in no hurry.",
+    "i realise you're busy, no worries", "Just a gentle reminder about my previous message.",
+    "I'll wait patiently, thanks for looking into it.", "Sorry to ask again, I know you're working on it.",
+    "hi again, just checking in", "I've been waiting a couple of days, but I'm sure you'll get to it.",
+    "Still keen to hear back when convenient.", "Whenever suits you is fine by me.",
+    "I appreciate it may take a few weeks.", "Writing once more just to keep this thread alive, thank you.",
+    "It's fine if it takes until next week.", "I know it's a busy time of year, so no pressure.",
+    "Following up, as promised, with a quick note.", "Hope I'm not being a nuisance by asking a second time.",
+    "I've waited a while, but honestly it's no problem.",
+    "Kindly let me know when you have a moment; there is no urgency.",
+    "still waiting but totally understand, cheers", "I don't mind waiting another day or two.",
+    "Checking back in after the weekend, hope that's okay.",
+    "I realize you get lots of messages, so thanks for bearing with me.", "A week or so is perfectly reasonable.",
+    "Just me again, popping in for an update whenever it's convenient."
+]
+_CALM_CAPS = [
+    "FYI, I'll be away until Monday.", "TIA for your help.", "BTW, I love the new website.",
+    "I'm writing from the UK.", "I work an NHS job, so evenings suit me best.", "PS: have a lovely weekend.",
+    "No need to reply ASAP, whenever is fine.", "LOL, I knew I'd forget something.",
+    "I'm based in the USA, on Pacific time.", "Heard about your shop on a BBC podcast, lovely story.",
+    "I'm usually free after 5 PM.", "IMO your team does a great job.", "I'm in the EU, if that matters.",
+    "NB: I'm a long-time customer and very happy.", "OK, sounds good to me."
+]
+
+
+def make_tone_text(intent: str, rng: random.Random, tone: str) -> str:
+    """A typed training-skeleton text for ``intent`` whose ``tone`` is carried the way chat users carry it: anger in
+    words (sometimes with "!", capitals or an angry emoji), calm sometimes cheerful with "!", patient about waiting,
+    or with acronyms in capitals. For the tone head only: the framing may not suit the intent's wording."""
+    _check(tone, "typed")
+    text, _ = make_text(intent, rng, held_out=False, tone="calm", style="typed")
+    if tone == "frustrated":
+        phrase = rng.choice(_WORDED_ANGER) if rng.random() < 0.7 else rng.choice(_ANGER["train"])
+        text = _join_framed([phrase, text] if rng.random() < 0.4 else [text, phrase])
+        if rng.random() < 0.4:
+            text = _angry_punctuation(text, rng, "typed")
+        if rng.random() < 0.4:
+            text = _shout(text, rng)
+        elif rng.random() < 0.2:
+            text = text.lower()
+        return text
+    roll = rng.random()
+    pool = _FRIENDLY_EXCLAIM if roll < 0.4 else _PATIENT_WAITING if roll < 0.6 else _CALM_CAPS if roll < 0.7 else None
+    if pool is not None:
+        text = _join_framed([rng.choice(pool), text] if rng.random() < 0.5 else [text, rng.choice(pool)])
+    if rng.random() < 0.2 and text[-1:].isascii():
+        text = text[:-1] + "!" if text.endswith(".") else text + "!"
+    return text
+
+
+def _join_framed(parts: list[str]) -> str:
+    """_join, except that a part ending in an emoji needs no full stop after it."""
+    first, second = parts
+    return f"{first} {second}" if first and not first[-1].isascii() else _join(parts)
+
+
 def skeleton_counts() -> dict[str, int]:
     """Train skeletons per intent, counted before slots are filled."""
     return {intent: len(TRAIN_SKELETONS[intent]) for intent in INTENTS}

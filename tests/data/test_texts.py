@@ -184,3 +184,23 @@ def test_product_kinds_cover_products_and_fit_the_wording():
         _, slots = texts.make_text("technical_support", rng, rng.random() < 0.5, "calm")
         if "product" in slots:
             assert slots["product"] not in texts.PRODUCT_KINDS["wear"] | texts.PRODUCT_KINDS["home"]
+
+
+def test_tone_texts_do_not_teach_that_exclamation_marks_mean_anger():
+    """make_tone_text (for adapt_tone): "!" and capitals turn up in both tones, anger also without "!", the pools
+    name no request, and one seed gives the same texts."""
+    rng = random.Random(5)
+    rows = [(tone, texts.make_tone_text(intent, rng, tone)) for intent in INTENTS for tone in TONES for _ in range(15)]
+    share = lambda tone, test: statistics.mean(test(t) for g, t in rows if g == tone)
+    bang = lambda t: "!" in t
+    assert 0.2 < share("calm", bang) < 0.7 and 0.2 < share("frustrated", lambda t: not bang(t)) < 0.8
+    assert share("calm", lambda t: bool(re.search(r"\b[A-Z]{2,}\b", t))) > 0.05
+    assert all(t.strip() for _, t in rows)
+    again = random.Random(5)
+    assert [texts.make_tone_text(i, again, tone) for i in INTENTS for tone in TONES for _ in range(15)][:40] == \
+        [t for _, t in rows[:40]]
+    request_words = re.compile(r"\b(refund|cancel|broken|damaged|invoice|password|manager|agent)\b", re.IGNORECASE)
+    pools = texts._WORDED_ANGER + texts._FRIENDLY_EXCLAIM + texts._PATIENT_WAITING + texts._CALM_CAPS
+    assert not [p for p in pools if request_words.search(p)] and len(set(pools)) == len(pools)
+    with pytest.raises(ValueError):
+        texts.make_tone_text("order_status", rng, "furious")
