@@ -55,6 +55,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from .encoders import SURFACE_CUES
 from .features import build_feature_cache
 from .fusion import masked_mean
 from .model import MultimodalModel
@@ -265,7 +266,9 @@ def fingerprint(checkpoint: Path) -> str:
 @torch.no_grad()
 def head_inputs(model: MultimodalModel, items: list[dict], batch_size: int = 128) -> dict[str, Tensor]:
     """What the task heads read, in eval mode: {"joint": [N, d]} or, for a fusion that decides the intent
-    itself (late), {"pooled": [N, 3, d], "present": [N, 3]}, the per-modality vectors its classifiers read."""
+    itself (late), {"pooled": [N, 3, d], "present": [N, 3]}, the per-modality vectors its classifiers read; for a
+    tone head that reads the words (config.tone_reads_text) also "text_mean" [N, 384], "has_text" [N] and
+    "text_cues" [N, 4] (items' "text_cues", zeros where missing)."""
     from .train import collate
 
     model.eval()
@@ -278,9 +281,14 @@ def head_inputs(model: MultimodalModel, items: list[dict], batch_size: int = 128
         pooled.append(torch.stack([masked_mean(getattr(tok, m), getattr(tok, f"{m}_mask"))
                                    for m in ("text", "image", "audio")], dim=1))
         present.append(torch.stack([tok.present(m) for m in ("text", "image", "audio")], dim=1))
-    if model.fusion.decides_intent:
-        return {"pooled": torch.cat(pooled), "present": torch.cat(present)}
-    return {"joint": torch.cat(joint)}
+    reps = {"pooled": torch.cat(pooled), "present": torch.cat(present)} if model.fusion.decides_intent \
+        else {"joint": torch.cat(joint)}
+    if model.config.tone_reads_text:
+        from .adapt_tone import pooled_text
+
+        reps["text_mean"], reps["has_text"] = pooled_text(items, model.config.text_dim)
+        reps["text_cues"] = torch.tensor([it.get("text_cues") or [0.0] * len(SURFACE_CUES) for it in items])
+    return reps
 
 
 def checkpoints_encoders(checkpoints: Path) -> tuple[Path | None, Path | None]:
@@ -691,10 +699,12 @@ def main(argv=None):
         write_json(args.json, result)
         return result
     adapter, image_top = checkpoints_encoders(Path(args.checkpoints))   # the features the checkpoints were trained on
-    train_items = build_feature_cache(args.data / "train" / "manifest.jsonl", cache_dir=args.cache_dir,
-                                      text_adapter=adapter, image_top=image_top)
-    val_items = build_feature_cache(args.data / "val" / "manifest.jsonl", cache_dir=args.cache_dir,
-                                    text_adapter=adapter, image_top=image_top)
+    from .adapt_tone import with_cues
+
+    load = lambda split: with_cues(build_feature_cache(args.data / split / "manifest.jsonl", cache_dir=args.cache_dir,
+                                                       text_adapter=adapter, image_top=image_top),
+                                   args.data / split / "manifest.jsonl")
+    train_items, val_items = load("train"), load("val")
     path = build_live_subset(args.checkpoints, train_items, val_items, args.out, args.train_samples, args.val_samples)
     print(f"wrote {path} ({path.stat().st_size / 2**20:.2f} MB)")
     return path

@@ -216,7 +216,8 @@ def run_curves_figure(result: dict | None, fraction: float | None) -> go.Figure:
 def head_modules(model) -> list[nn.Module]:
     """The task heads: what the live control trains. For late fusion that includes its per-modality intent
     classifiers and modality weights (it has no separate intent head)."""
-    mods = [m for m in (model.intent_head, model.image_kind_head, model.tone_head) if m is not None]
+    mods = [m for m in (model.intent_head, model.image_kind_head, model.tone_head, model.tone_text_norm)
+            if m is not None]
     if model.fusion.decides_intent:
         mods.append(model.fusion)
     return mods
@@ -252,7 +253,9 @@ def heads_forward(model, reps: dict[str, torch.Tensor]) -> tuple[torch.Tensor, t
     else:
         joint = reps["joint"].float()
         intent = model.intent_head(joint)
-    return intent, model.image_kind_head(joint), model.tone_head(joint)
+    tone_in = joint if not model.config.tone_reads_text else model.tone_text_input(
+        joint, reps["text_mean"].float(), reps["has_text"].bool(), reps["text_cues"].float())
+    return intent, model.image_kind_head(joint), model.tone_head(tone_in)
 
 
 def _rows(reps: dict[str, torch.Tensor], idx: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -99,3 +99,31 @@ def test_stale_live_subset_is_reported(tiny_checkpoints, live_subset, tmp_path):
     torch.save(data, tmp_path / "stale.pt")
     available = LiveTrainer(tiny_checkpoints, tmp_path / "stale.pt").available()
     assert "live-subset" in available["early"] and available["late"] == ""
+
+
+def test_live_runs_train_a_tone_head_that_reads_the_words(tiny_data, tiny_checkpoints, tmp_path):
+    """Checkpoints refitted by adapt_tone (tone_reads_text): the live subset stores what their tone head reads
+    beyond the fused vector, and a live run trains it, for a fusion with an intent head and for late fusion."""
+    import shutil
+
+    from mmdemo.adapt_tone import reading_model, with_cues
+
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(tiny_checkpoints, ckpt)
+    for fusion in ("attention", "late"):
+        reading_model(MultimodalModel.from_pretrained(ckpt / fusion)).save_pretrained(ckpt / fusion)
+    adapter, image_top = experiments.checkpoints_encoders(ckpt)
+    manifest = lambda split: tiny_data / split / "manifest.jsonl"
+    load = lambda split: with_cues(build_feature_cache(manifest(split), cache_dir=tiny_data / "cache",
+                                                       text_adapter=adapter, image_top=image_top), manifest(split))
+    subset = experiments.build_live_subset(ckpt, load("train"), load("val"), tmp_path / "live.pt")
+    data = torch.load(subset, weights_only=False)
+    assert data["fusions"]["attention"]["train"]["text_mean"].shape[-1] == 384
+    assert "text_mean" not in data["fusions"]["early"]["train"]
+    trainer = LiveTrainer(ckpt, subset)
+    for fusion in ("attention", "late"):
+        assert trainer.available()[fusion] == ""
+        committed = trainer.committed(fusion)
+        final = list(trainer.run(fusion, 1.0, steps=30, step_cap=30))[-1]
+        assert final["done"] and final["step"] == 30
+        assert not torch.equal(final["model"].tone_text_norm.weight, committed.tone_text_norm.weight)
