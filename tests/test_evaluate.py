@@ -1,6 +1,8 @@
 """The evaluator runs the app's pipeline on a manifest and writes the documented JSON."""
 import json
 
+import pytest
+
 from mmdemo.evaluate import main as evaluate_main
 from mmdemo.schema import INTENTS
 
@@ -36,7 +38,7 @@ def test_shipped_checkpoints_reproduce_the_committed_evaluation():
         before = {p["id"]: p for p in recorded["strategies"][fusion]["predictions"]}
         for now in strategy["predictions"]:
             then = before[now["id"]]
-            assert now["intent"] == then["intent"], (fusion, now, then)
+            assert (now["intent"], now["tone"]) == (then["intent"], then["tone"]), (fusion, now, then)
             assert abs(now["confidence"] - then["confidence"]) < 2e-3, (fusion, now, then)
 
 
@@ -58,20 +60,38 @@ def test_the_realistic_requests_are_a_balanced_set_of_typed_messages():
     assert Counter(r["style"] for r in rows) == {"chat": 140, "long": 140}
 
 
-def test_shipped_checkpoints_reproduce_the_committed_realistic_results():
-    """The figures quoted for the realistic requests (assets/eval/realistic_results.json) are what the committed
-    checkpoints answer now, every row and every strategy."""
+def test_the_blind_tone_set_is_balanced_in_intent_and_tone():
+    """assets/eval/tone: 252 typed messages written for the tone question by a writer shown only the intent and
+    tone definitions (18 per intent, half of each frustrated), after the realistic set and apart from the data."""
+    from collections import Counter
+    from pathlib import Path
+
+    from mmdemo.data.manifest import read_manifest
+
+    path = Path(__file__).resolve().parent.parent / "assets" / "eval" / "tone" / "manifest.jsonl"
+    samples = read_manifest(path)
+    assert Counter((s.intent, s.tone) for s in samples) == {(i, t): 9 for i in INTENTS for t in ("calm", "frustrated")}
+    assert all(s.text and s.image is None and s.audio is None for s in samples)
+    assert len({s.text for s in samples}) == len({s.id for s in samples}) == 252
+
+
+@pytest.mark.parametrize("name, results, n", [("realistic", "realistic_results.json", 280),
+                                              ("tone", "tone_results.json", 252)])
+def test_shipped_checkpoints_reproduce_the_committed_typed_set_results(name, results, n):
+    """The figures quoted for the typed sets (assets/eval/realistic_results.json, tone_results.json) are what the
+    committed checkpoints answer now, every row and every strategy, intent and tone."""
     from pathlib import Path
 
     assets = Path(__file__).resolve().parent.parent / "assets" / "eval"
-    recorded = json.loads((assets / "realistic_results.json").read_text())
-    result = evaluate_main(["--manifest", str(assets / "realistic" / "manifest.jsonl"), "--fusion", "all",
-                            "--no-drop"])
-    assert result["n"] == recorded["n"] == 280
+    recorded = json.loads((assets / results).read_text())
+    result = evaluate_main(["--manifest", str(assets / name / "manifest.jsonl"), "--fusion", "all", "--no-drop"])
+    assert result["n"] == recorded["n"] == n
     for fusion, strategy in result["strategies"].items():
-        assert strategy["accuracy"] == recorded["strategies"][fusion]["accuracy"]
-        before = {p["id"]: p for p in recorded["strategies"][fusion]["predictions"]}
+        then_strategy = recorded["strategies"][fusion]
+        assert strategy["accuracy"] == then_strategy["accuracy"]
+        assert strategy["tone_accuracy"] == then_strategy["tone_accuracy"]
+        before = {p["id"]: p for p in then_strategy["predictions"]}
         for now in strategy["predictions"]:
             then = before[now["id"]]
-            assert now["intent"] == then["intent"], (fusion, now, then)
+            assert (now["intent"], now["tone"]) == (then["intent"], then["tone"]), (fusion, now, then)
             assert abs(now["confidence"] - then["confidence"]) < 2e-3, (fusion, now, then)
