@@ -737,7 +737,7 @@ PIPELINE_HTML = """
   <div class="stage accent"><div class="t">Fusion</div><div>early · late</div><div>cross-attention</div>
     <div>attention (Transformer)</div></div>
   <div class="arrow">→</div>
-  <div class="stage"><div class="t">Heads</div><div>intent (calibrated)</div><div>image kind</div><div>tone</div></div>
+  <div class="stage"><div class="t">Heads</div><div>intent (calibrated)</div><div>image kind</div><div>tone (+ the words)</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Dialogue</div><div>slots · knowledge base</div><div>follow-up questions</div>
     <div>reply · hand-off</div></div>
@@ -754,7 +754,9 @@ Whisper transcript (read by the text encoder) and log-mel frames that a small tr
 token per 80 ms. The **alignment** layer projects every token to the same width and adds a learned modality-type
 and position embedding, so the fusion knows which tokens are words, image cells or moments of audio. A **fusion**
 strategy combines them, and three heads read the intent (its probability calibrated by temperature scaling), the
-kind of photo and the tone. The dialogue layer turns that into a reply, remembering order numbers and other details.
+kind of photo and the tone. The tone head also reads the words directly (their mean vector, and the capitals and
+emoji that the lower-casing tokenizer drops), so anger said in words is not lost in a vector trained for the
+intent. The dialogue layer turns that into a reply, remembering order numbers and other details.
 
 ### The Transformer, as the attention model computes it
 Each head compares every query token with every key token and mixes the values by the resulting weights:
