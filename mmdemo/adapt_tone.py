@@ -16,7 +16,9 @@ friendly emoji). It starts as the trained head (new input columns zero) and is t
 epochs (not picked on any evaluation set). The validation split's tone accuracy is printed before and after.
 
 Writes OUT/<fusion>/config.json (tone_reads_text), model.safetensors and tone_log.json, beside a copy of the
-checkpoint's training_log.json; copy those folders over the checkpoints to use them.
+checkpoint's training_log.json; copy those folders over the checkpoints to use them. Run it on the checkpoints
+`python -m mmdemo.train` wrote (as the shipped ones were made); on refitted ones the new head starts from the
+fused-vector part of theirs.
 """
 from __future__ import annotations
 
@@ -169,9 +171,8 @@ def main(argv=None) -> dict:
     for fusion, model in models.items():
         refitted, log = refit(model, train + extra, val, args.epochs, args.lr, args.batch_size, args.seed)
         out = refitted.save_pretrained(args.out / fusion)
-        for name in ("training_log.json",):
-            if (args.checkpoints / fusion / name).exists():
-                shutil.copy(args.checkpoints / fusion / name, out / name)
+        if (args.checkpoints / fusion / "training_log.json").exists():   # how the rest of the model was trained
+            shutil.copy(args.checkpoints / fusion / "training_log.json", out / "training_log.json")
         log.update(tone_texts=len(extra), seed=args.seed)
         (out / "tone_log.json").write_text(json.dumps(log, indent=1) + "\n")
         logs[fusion] = log

@@ -701,9 +701,9 @@ def main(argv=None):
     adapter, image_top = checkpoints_encoders(Path(args.checkpoints))   # the features the checkpoints were trained on
     from .adapt_tone import with_cues
 
-    load = lambda split: with_cues(build_feature_cache(args.data / split / "manifest.jsonl", cache_dir=args.cache_dir,
-                                                       text_adapter=adapter, image_top=image_top),
-                                   args.data / split / "manifest.jsonl")
+    manifest = lambda split: args.data / split / "manifest.jsonl"
+    load = lambda split: with_cues(build_feature_cache(manifest(split), cache_dir=args.cache_dir, text_adapter=adapter,
+                                                       image_top=image_top), manifest(split))
     train_items, val_items = load("train"), load("val")
     path = build_live_subset(args.checkpoints, train_items, val_items, args.out, args.train_samples, args.val_samples)
     print(f"wrote {path} ({path.stat().st_size / 2**20:.2f} MB)")

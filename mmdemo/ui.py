@@ -737,7 +737,8 @@ PIPELINE_HTML = """
   <div class="stage accent"><div class="t">Fusion</div><div>early · late</div><div>cross-attention</div>
     <div>attention (Transformer)</div></div>
   <div class="arrow">→</div>
-  <div class="stage"><div class="t">Heads</div><div>intent (calibrated)</div><div>image kind</div><div>tone (+ the words)</div></div>
+  <div class="stage"><div class="t">Heads</div><div>intent (calibrated)</div><div>image kind</div>
+    <div>tone (+ the words)</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Dialogue</div><div>slots · knowledge base</div><div>follow-up questions</div>
     <div>reply · hand-off</div></div>
