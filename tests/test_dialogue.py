@@ -138,8 +138,13 @@ def test_handoff_on_human_agent_request(agent):
 
 
 def test_no_handoff_below_tone_threshold(agent):
-    t = agent.respond(Conversation(), "where is my order A-20931", pred("order_status", frustrated=0.6), {})
+    from mmdemo.dialogue import HANDOFF_TONE_P
+
+    below = HANDOFF_TONE_P - 0.05
+    t = agent.respond(Conversation(), "where is my order A-20931", pred("order_status", frustrated=below), {})
     assert t.action == "answer"
+    t = agent.respond(Conversation(), "where is my order A-20931", pred("order_status", frustrated=HANDOFF_TONE_P), {})
+    assert t.action == "handoff"
 
 
 def test_photo_alone_never_triggers_a_tone_handoff(agent):
