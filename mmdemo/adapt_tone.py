@@ -80,6 +80,11 @@ def pooled_text(items: list[dict], dim: int) -> tuple[torch.Tensor, torch.Tensor
     return pooled, torch.tensor([it.get("text_tokens") is not None for it in items])
 
 
+def cue_matrix(items: list[dict]) -> torch.Tensor:
+    """The items' "text_cues" as [N, len(SURFACE_CUES)], zeros where an item has none."""
+    return torch.tensor([it.get("text_cues") or [0.0] * len(SURFACE_CUES) for it in items], dtype=torch.float32)
+
+
 def reading_model(model: MultimodalModel) -> MultimodalModel:
     """`model` with a tone head that also reads the words (config.tone_reads_text), starting exactly where the
     trained head is: the new input columns start at zero, every other weight is copied."""
@@ -104,8 +109,7 @@ def refit(model: MultimodalModel, train: list[dict], val: list[dict], epochs: in
     torch.manual_seed(seed)
 
     def inputs(items):
-        cues = torch.tensor([it.get("text_cues") or [0.0] * len(SURFACE_CUES) for it in items], dtype=torch.float32)
-        return (fused_vectors(model, items), *pooled_text(items, model.config.text_dim), cues,
+        return (fused_vectors(model, items), *pooled_text(items, model.config.text_dim), cue_matrix(items),
                 torch.tensor([it["tone"] for it in items]))
 
     x, pooled, has_text, cues, y = inputs(train)

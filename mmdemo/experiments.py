@@ -55,7 +55,6 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .encoders import SURFACE_CUES
 from .features import build_feature_cache
 from .fusion import masked_mean
 from .model import MultimodalModel
@@ -284,10 +283,10 @@ def head_inputs(model: MultimodalModel, items: list[dict], batch_size: int = 128
     reps = {"pooled": torch.cat(pooled), "present": torch.cat(present)} if model.fusion.decides_intent \
         else {"joint": torch.cat(joint)}
     if model.config.tone_reads_text:
-        from .adapt_tone import pooled_text
+        from .adapt_tone import cue_matrix, pooled_text
 
         reps["text_mean"], reps["has_text"] = pooled_text(items, model.config.text_dim)
-        reps["text_cues"] = torch.tensor([it.get("text_cues") or [0.0] * len(SURFACE_CUES) for it in items])
+        reps["text_cues"] = cue_matrix(items)
     return reps
 
 

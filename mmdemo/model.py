@@ -18,7 +18,7 @@ from torch import Tensor, nn
 from .alignment import AlignedTokens, ModalityAligner
 from .configs import ModelConfig
 from .encoders import SURFACE_CUES, AudioEncoder
-from .fusion import FusionOutput, build_fusion
+from .fusion import FusionOutput, build_fusion, masked_mean
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -131,8 +131,7 @@ class MultimodalModel(nn.Module):
         """The tone head's input: the fused vector, plus (config.tone_reads_text) what the words say directly."""
         if not self.config.tone_reads_text:
             return joint
-        mask = inputs.text_mask.unsqueeze(-1).to(joint.dtype)
-        pooled = (inputs.text_tokens.to(joint.dtype) * mask).sum(1) / mask.sum(1).clamp(min=1)
+        pooled = masked_mean(inputs.text_tokens.to(joint.dtype), inputs.text_mask)
         return self.tone_text_input(joint, pooled, inputs.text_mask.any(1), inputs.text_cues)
 
     def tone_text_input(self, joint: Tensor, pooled: Tensor, has_text: Tensor, cues: Tensor | None) -> Tensor:
