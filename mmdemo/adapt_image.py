@@ -18,8 +18,8 @@ only the top. The top is saved (float16), the kind head beside it (for analysis:
 `python -m mmdemo.train` then trains the fusion models on the adapted encoder's patch tokens (its feature caches
 are keyed by the top's fingerprint).
 
-Two options tried on 2026-11-30 and not shipped (README): --type-adversary (TypeAdversary) and --exclude-types
-(without_types).
+Two options tried on 2026-11-30 and not shipped (docs/experiments.md): --type-adversary (TypeAdversary) and
+--exclude-types (without_types).
 
 The number of epochs is fixed, not picked on validation: the validation split shows the training product types,
 where the frozen features already do well; what matters is types never seen, and no split of the data build
@@ -144,7 +144,7 @@ def kind_weights(examples: list[dict]) -> torch.Tensor:
     """Class-balanced loss weights, N / (kinds present * n_kind): every kind counts as much in the loss, however many
     photos of it the bank holds (2,100 intact and 2,100 damaged products against 500-750 of each other kind).
     Tried on 2026-11-30 (--balance): the image-kind head read held-out renders better, the fusion models did not
-    gain (README, "Gadgets in the photo bank"), so the shipped top is trained without it."""
+    gain (docs/experiments.md, "Gadgets in the photo bank"), so the shipped top is trained without it."""
     counts = torch.bincount(torch.tensor([e["kind"] for e in examples]), minlength=len(IMAGE_KINDS)).float()
     return counts.sum() / (int((counts > 0).sum()) * counts.clamp(min=1))
 

@@ -52,7 +52,7 @@ DEFAULT_ADAPTER = Path("assets/checkpoints") / TEXT_ADAPTER_DIR
 # message as wrong_item. So some training texts get a copy with an address written in: a change_address text one
 # that gives the new delivery address; a few texts of other order intents a neutral mention, so that an address
 # alone is no shortcut. Labels stay true. Street and town names here are the adapter's own (none of the app's
-# examples or of the README's address check uses them).
+# examples or of the address check in docs/experiments.md uses them).
 _STREETS = ("Hawthorn Way", "Brook Street", "Cedar Grove", "Victoria Road", "Greenfield Avenue", "Orchard Close",
             "Maple Drive", "Highfield Road", "Riverside Walk", "Chapel Street", "Willow Crescent", "Market Place",
             "Pine Street", "Lakeview Terrace", "Birch Lane", "Kingsway", "Elmwood Court", "Harbour View")
@@ -159,7 +159,7 @@ def adapt(train: list[dict], val: list[dict], out: Path, epochs: int = 4, rank: 
           batch_size: int = 32, seed: int = 0, max_steps: int = 0, anchor: float = 0.0) -> dict:
     """anchor > 0 adds anchor x (1 - cosine) between each text's adapted and plain sentence vector to the loss.
     Off by default: on training skeletons held out of the adapter it gained +0.4 and +1.5 points on two splits,
-    but the fusion models trained on it scored lower on the test split (README, "Unseen phrasings"); the
+    but the fusion models trained on it scored lower on the test split (docs/experiments.md, "Unseen phrasings"); the
     shipped adapter was trained without it."""
     plain = plain_sentence_vectors([e["text"] for e in train]) if anchor else {}
     torch.manual_seed(seed)   # dropout
@@ -234,7 +234,7 @@ def parse_args(argv=None):
     ap.add_argument("--train-samples", default=4000, type=int,
                     help="train on the first N rows of the training split (0 = all). The shipped adapter was trained "
                          "on the first 4,000, the split's size before it grew to 8,000 and then 16,000; trained on all "
-                         "16,000, its fusion models did worse on the test split (README, Results)")
+                         "16,000, its fusion models did worse on the test split (docs/experiments.md)")
     ap.add_argument("--no-address-copies", dest="address_copies", action="store_false",
                     help="train on the data's texts only (no copies with postal addresses written in)")
     return ap.parse_args(argv)

@@ -12,7 +12,7 @@ before the fusion trains (train.kind_readout_for: the image top's own kind head,
 embedded by a learned linear map.
 Why: on product types never seen, the image top's own kind head told intact from damaged better than the fusion
 models' reading of the patch tokens, which leans to "damaged". Tried on 2026-11-30 and not shipped: the models
-trained with it did not score higher (README, "A kind readout").
+trained with it did not score higher (docs/experiments.md, "A kind readout").
 """
 from __future__ import annotations
 

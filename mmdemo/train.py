@@ -163,7 +163,7 @@ def kind_readout_for(image_top: Path | None, items: list[dict]) -> tuple[torch.T
     """The kind readout of a run: the six-kind head the image top was trained with (adapt_image saves it beside
     the top) if there is one, else one fitted on the training photos (fit_kind_readout); and which it is. On the
     test split's photos the co-trained head read intact held-out products far better than a fitted readout on
-    the same top's tokens (96 against 68 of 129; README, "A kind readout")."""
+    the same top's tokens (96 against 68 of 129; docs/experiments.md, "A kind readout")."""
     head = saved_kind_head(image_top)
     if head is not None:
         return *head, f"the image top's own kind head ({KIND_HEAD_WEIGHTS})"

@@ -24,7 +24,8 @@ from .manifest import write_manifest
 
 DEFAULT_SIZES = {"train": 16000, "val": 600, "test": 1000}
 # train was 4,000 until 2026-11-30, then 8,000, then 16,000; the same seed gives the same first rows (up to ASR
-# transcripts), and each doubling's fusion models scored higher (README, "8,000 training samples" and "16,000").
+# transcripts), and each doubling's fusion models scored higher (docs/experiments.md, "8,000 training samples" and
+# "16,000").
 # The shipped text adapter was trained on the first 4,000 (adapt_text --train-samples).
 # Extra training photos, by kind, written beside the training split as photos.jsonl: valid photo-only (R1)
 # rows, which training uses as a bank to swap photos of the same kind into the samples (mmdemo.train.swap_image).
