@@ -37,8 +37,9 @@ DEFAULT_KB = Path(__file__).resolve().parent.parent / "assets" / "knowledge_base
 OCR_KINDS = ocr_mod.KINDS_WITH_TEXT          # image kinds worth reading: receipt, parcel, error_screen
 NEW_TOPIC_CONFIDENCE = 0.7                   # a pending question is dropped only for a clear, different request
 # A frustrated customer goes to a person from this tone probability on. 0.6 since the tone heads read the words
-# (README, "Tone reads the words"): on the realistic requests it hands off 59 of 82 angry customers against 48 at
-# 0.7, with the same 2 of 198 calm ones; checked on the blind tone set after: 72 of 126 against 66, no calm one.
+# (docs/experiments.md, "Tone reads the words"): on the realistic requests it hands off 59 of 82 angry customers
+# against 48 at 0.7, with the same 2 of 198 calm ones; checked on the blind tone set after: 72 of 126 against 66, no
+# calm one.
 HANDOFF_TONE_P = 0.6
 SLOT_MAX_CHARS = 80
 
@@ -58,13 +59,14 @@ class Understanding:
     latency_ms: float
     ocr: dict = field(default_factory=dict)   # fields read off the photo
     slots: dict = field(default_factory=dict)  # details found this turn (text, voice and photo)
+    other_hypotheses: list[str] = field(default_factory=list)   # the recogniser's runner-up transcripts, also read
 
     def to_dict(self) -> dict:
         return {"intent": self.intent, "confidence": round(float(self.confidence), 4),
                 "top": [[name, round(float(p), 4)] for name, p in self.top], "image_kind": self.image_kind,
                 "tone": self.tone, "tone_frustrated_p": round(float(self.tone_frustrated_p), 4),
                 "transcript": self.transcript, "fusion": self.fusion, "latency_ms": round(float(self.latency_ms), 1),
-                "ocr": dict(self.ocr), "slots": dict(self.slots)}
+                "ocr": dict(self.ocr), "slots": dict(self.slots), "other_hypotheses": list(self.other_hypotheses)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Understanding":
@@ -73,7 +75,7 @@ class Understanding:
                    tone=d.get("tone"), tone_frustrated_p=float(d.get("tone_frustrated_p", 0.0)),
                    transcript=d.get("transcript"), fusion=d.get("fusion", ""),
                    latency_ms=float(d.get("latency_ms", 0.0)), ocr=dict(d.get("ocr", {})),
-                   slots=dict(d.get("slots", {})))
+                   slots=dict(d.get("slots", {})), other_hypotheses=[str(h) for h in d.get("other_hypotheses", [])])
 
 
 @dataclass
@@ -504,7 +506,8 @@ def understanding_from(prediction, ocr_fields: dict | None = None, slots: dict |
                          top=[(n, float(p)) for n, p in probs[:3]], image_kind=prediction.image_kind,
                          tone=prediction.tone, tone_frustrated_p=float(tone_probs.get("frustrated", 0.0)),
                          transcript=prediction.transcript, fusion=prediction.fusion,
-                         latency_ms=float(prediction.latency_ms), ocr=ocr_shown, slots=dict(slots or {}))
+                         latency_ms=float(prediction.latency_ms), ocr=ocr_shown, slots=dict(slots or {}),
+                         other_hypotheses=list(getattr(prediction, "other_hypotheses", ())))
 
 
 _THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|ta|cheers|appreciated?|much obliged|helpful|sorted|brilliant|"

@@ -48,14 +48,18 @@ def drop_modality(pipe: Pipeline, prepared: PreparedInput, modality: str) -> Pre
         used = prepared.text.strip()
         feats["audio_feats"] = None
         feats["text_tokens"] = pipe.extractor.text([used])[0] if used else None
-        out = replace(prepared, wave=None, transcript=None, text_used=used, features=feats)
+        out = replace(prepared, wave=None, transcript=None, text_used=used, features=feats, other_hypotheses=(),
+                      other_text_tokens=())
     else:  # text
         if not prepared.text.strip():
             return None
         used = (prepared.transcript or "").strip()
-        feats["text_tokens"] = pipe.extractor.text([used])[0] if used else None
+        others = prepared.other_hypotheses if used else ()
+        tokens = pipe.extractor.text([used, *others]) if used else [None]
+        feats["text_tokens"] = tokens[0]
         feats["text_cues"] = None
-        out = replace(prepared, text="", text_used=used, features=feats)
+        out = replace(prepared, text="", text_used=used, features=feats, other_hypotheses=others,
+                      other_text_tokens=tuple(tokens[1:]))
     if out.features["text_tokens"] is None and out.image is None and out.wave is None:
         return None
     return out
@@ -206,9 +210,13 @@ def main(argv=None) -> dict:
     ap.add_argument("--sample-out", default=None, type=Path,
                     help="also copy a few rows per modality mix (with media) here, e.g. assets/eval/sample")
     ap.add_argument("--sample-per-mix", default=3, type=int)
+    ap.add_argument("--asr-hypotheses", default=None, type=int,
+                    help="transcripts read per voice clip (default: the app's, asr.SERVING_HYPOTHESES; 1 = greedy)")
     args = ap.parse_args(argv)
     fusions = FUSION_ORDER if args.fusion == "all" else (args.fusion,)
     kwargs = {"checkpoints": args.checkpoints} if args.checkpoints else {}
+    if args.asr_hypotheses is not None:
+        kwargs["asr_hypotheses"] = args.asr_hypotheses
     pipe = Pipeline.load(fusions=fusions, **kwargs)
     result = evaluate(pipe, args.manifest, fusions, drop=not args.no_drop, limit=args.limit)
     print_table(result)

@@ -279,9 +279,10 @@ def _token_labels(pipeline, prepared, segments, seconds_per_token) -> list[str]:
     return labels
 
 
-def prepare_turn(pipeline, text: str | None, image: Any = None, audio: Any = None, transcript: str | None = None):
-    """A PreparedInput for a stored turn. With the transcript already known, the ASR is not run again."""
-    return pipeline.prepare(text, image, audio, transcript=transcript)
+def prepare_turn(pipeline, text: str | None, image: Any = None, audio: Any = None, transcript: str | None = None,
+                 other_hypotheses=()):
+    """A PreparedInput for a stored turn. With the transcripts already known, the ASR is not run again."""
+    return pipeline.prepare(text, image, audio, transcript=transcript, other_hypotheses=other_hypotheses)
 
 
 def explain_prepared(pipeline, prepared, asked_fusion: str = "attention") -> Explained:
@@ -291,7 +292,10 @@ def explain_prepared(pipeline, prepared, asked_fusion: str = "attention") -> Exp
         raise ValueError("the attention model is not loaded, so there is nothing to explain")
     model = pipeline.models["attention"]
     inputs = pipeline.model_inputs(prepared)
-    res = gradient_relevancy(model, inputs)
+    # With several transcripts the answer is their mean (Pipeline.predict_prepared): the maps show the words of
+    # the best transcript, and the relevancy follows the intent that was answered.
+    answered = pipeline.predict_prepared(prepared, "attention") if prepared.other_hypotheses else None
+    res = gradient_relevancy(model, inputs, None if answered is None else INTENTS.index(answered.intent))
     out, valid = res["output"], res["valid"]
     idx = np.flatnonzero(valid)
     full_segments = dict(out.fusion.segments)
@@ -306,13 +310,17 @@ def explain_prepared(pipeline, prepared, asked_fusion: str = "attention") -> Exp
             segments[name] = (first, first + len(inside))
     attn = [a[np.ix_(range(a.shape[0]), idx, idx)] for a in res["attentions"]]
     probs = torch.softmax(torch.as_tensor(res["logits"]) / float(model.temperature), -1)
+    confidence = float(probs[res["target"]]) if answered is None else answered.confidence
     notes = []
+    if answered is not None:
+        notes.append(f"The recogniser offered {len(prepared.hypotheses)} transcripts; the answer is the mean over "
+                     "all of them. The maps show the words of the best one.")
     if asked_fusion != "attention":
         notes.append(f"This turn was answered by the **{asked_fusion}** strategy"
                      + (", which has no attention weights" if asked_fusion not in EXPLAINABLE else "")
                      + "; the panels below re-run the same inputs through the **attention** model.")
     expl = Explained(asked_fusion=asked_fusion, fusion="attention", intent=INTENTS[res["target"]],
-                     confidence=float(probs[res["target"]]), tokens=[labels[i] for i in idx], segments=segments,
+                     confidence=confidence, tokens=[labels[i] for i in idx], segments=segments,
                      attentions=attn, rollout=rollout(attn), relevancy=res["relevancy"][np.ix_(idx, idx)],
                      image=None, grid=tuple(pipeline.extractor.image_encoder.grid),
                      audio_features=None if not n_frames else prepared.features["audio_feats"].float().numpy(),
@@ -326,10 +334,12 @@ def explain_prepared(pipeline, prepared, asked_fusion: str = "attention") -> Exp
 
 def _add_cross(expl: Explained, pipeline, prepared, inputs, labels, full_segments, idx) -> None:
     model = pipeline.models["cross_attention"]
-    branches = cross_relevancy(model, inputs)
-    with torch.no_grad():
-        logits = model(inputs).intent_logits[0]
-    expl.cross_intent = INTENTS[int(logits.argmax())]
+    if prepared.other_hypotheses:
+        expl.cross_intent = pipeline.predict_prepared(prepared, "cross_attention").intent
+    else:
+        with torch.no_grad():
+            expl.cross_intent = INTENTS[int(model(inputs).intent_logits[0].argmax())]
+    branches = cross_relevancy(model, inputs, INTENTS.index(expl.cross_intent))
     text = full_segments.get("text", (1, 1))
     q_idx = [0] + [i for i in range(text[0], text[1]) if i in set(idx.tolist())]
     expl.cross_query_tokens = ["[Q]"] + [labels[i] for i in q_idx[1:]]

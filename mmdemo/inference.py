@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -62,6 +62,7 @@ class Prediction:
     latency_ms: float
     timings_ms: dict[str, float] = field(default_factory=dict)   # per stage: decode, asr, text, image, audio, fusion
     explanation: Explanation | None = None
+    other_hypotheses: tuple[str, ...] = ()     # the recogniser's runner-up transcripts, also read and averaged
 
 
 @dataclass
@@ -74,6 +75,14 @@ class PreparedInput:
     text_used: str
     features: dict[str, torch.Tensor | None]   # text_tokens [L,384], image_tokens [49,1280], audio_feats [T,80]
     timings_ms: dict[str, float]
+    # the recogniser's other transcripts, best first after `transcript`, and their text tokens (typed text + each)
+    other_hypotheses: tuple[str, ...] = ()
+    other_text_tokens: tuple[torch.Tensor, ...] = ()
+
+    @property
+    def hypotheses(self) -> tuple[str, ...]:
+        """Every transcript the model reads, best first (empty without a voice message)."""
+        return () if self.transcript is None else (self.transcript, *self.other_hypotheses)
 
     @property
     def mix(self) -> str:
@@ -109,19 +118,25 @@ class ThreadBudget:
 class Pipeline:
     """Frozen encoders + ASR + one trained model per fusion strategy."""
 
-    def __init__(self, models: dict, extractor: FeatureExtractor, asr=None):
+    def __init__(self, models: dict, extractor: FeatureExtractor, asr=None, asr_hypotheses: int | None = None):
+        from .asr import SERVING_HYPOTHESES
+
         self.models = models
         self.extractor = extractor
         self._asr = asr
+        # transcripts read per voice message when the recogniser is loaded by name (1 = greedy decoding)
+        self.asr_hypotheses = SERVING_HYPOTHESES if asr_hypotheses is None else asr_hypotheses
         self._asr_lock = threading.Lock()
         self.threads = ThreadBudget()
 
     @classmethod
     def load(cls, checkpoints: str | Path = DEFAULT_CHECKPOINTS, fusions=FUSION_ORDER, asr: Any = "faster-whisper",
-             allow_untrained: bool = False) -> "Pipeline":
+             allow_untrained: bool = False, asr_hypotheses: int | None = None) -> "Pipeline":
         """Load the committed checkpoints (and the encoders they were trained on).
 
         `asr` is a backend name (loaded on first use), a recogniser object, or None for no voice support.
+        `asr_hypotheses`: how many of the recogniser's best transcripts a voice message is read with (default
+        asr.SERVING_HYPOTHESES; 1 = greedy decoding, one transcript).
         allow_untrained=True builds randomly initialised models where a checkpoint is missing (development only).
         """
         from .configs import MODEL_CONFIGS
@@ -145,7 +160,7 @@ class Pipeline:
                                      text_adapter=cls.text_adapter_of(models, Path(checkpoints)),
                                      image_top=cls.image_top_of(models, Path(checkpoints)))
         extractor.image_encoder.fold_batchnorm()   # serving only: same tokens, less work per photo
-        return cls(models, extractor, asr)
+        return cls(models, extractor, asr, asr_hypotheses)
 
     @staticmethod
     def text_adapter_of(models: dict, checkpoints: Path) -> Path | None:
@@ -188,13 +203,14 @@ class Pipeline:
             with self._asr_lock:
                 if isinstance(self._asr, str):
                     from .asr import get_asr
-                    self._asr = get_asr(self._asr)
+                    self._asr = get_asr(self._asr, n_best=self.asr_hypotheses)
         return self._asr
 
     def prepare(self, text: str | None = None, image: Any = None, audio: Any = None,
-                transcript: str | None = None) -> PreparedInput:
-        """Validate and decode the inputs, transcribe the voice (unless its `transcript` is already known, as for
-        a stored turn being explained), run the frozen encoders."""
+                transcript: str | None = None, other_hypotheses: Sequence[str] = ()) -> PreparedInput:
+        """Validate and decode the inputs, transcribe the voice (unless its `transcript` and `other_hypotheses`
+        are already known, as for a stored turn being explained), run the frozen encoders. With a recogniser
+        that gives several transcripts (`hypotheses`), the text branch reads typed text + each of them."""
         timings: dict[str, float] = {}
         tick = time.perf_counter()
 
@@ -214,29 +230,39 @@ class Pipeline:
         pil = load_image(image, limits.MODEL_IMAGE_SIDE) if image is not None else None
         wave = load_audio(audio) if audio is not None else None
         lap("decode")
+        others: tuple[str, ...] = ()
         if wave is None:
             transcript = None
         elif transcript is None:
             if self.asr is None:
                 raise InputError("Voice messages are not available in this deployment; please type instead.")
-            transcript = self.asr.transcribe(wave)
+            heard = self.asr.hypotheses(wave) if hasattr(self.asr, "hypotheses") else [self.asr.transcribe(wave)]
+            transcript, others = heard[0], tuple(h for h in heard[1:] if h)
             lap("asr")
             if not transcript and not text and pil is None:
                 raise InputError("I couldn't make out any words in that recording. Please try again or type your question.")
+        else:
+            others = tuple(h for h in other_hypotheses if h)
         used = text_input(text, transcript)
         with self.threads():
-            feats = {"text_tokens": self.extractor.text([used])[0] if used else None,
+            tokens = self.extractor.text([used, *(text_input(text, h) for h in others)]) if used else [None]
+            feats = {"text_tokens": tokens[0],
                      "text_cues": surface_cues(text) if text else None}   # typed text only (tone head)
             lap("text")
             feats["image_tokens"] = self.extractor.image([pil])[0] if pil is not None else None
             lap("image")
             feats["audio_feats"] = self.extractor.audio(wave) if wave is not None else None
             lap("audio")
-        return PreparedInput(text, pil, wave, transcript, used, feats, timings)
+        return PreparedInput(text, pil, wave, transcript, used, feats, timings, others if used else (),
+                             tuple(tokens[1:]))
 
-    def model_inputs(self, prepared: PreparedInput):
+    def model_inputs(self, prepared: PreparedInput, every_hypothesis: bool = False):
+        """One row (the best transcript), or with `every_hypothesis` one row per transcript (same photo, voice)."""
         from .model import ModelInputs
-        return ModelInputs.collate([prepared.features])
+        rows = [prepared.features]
+        if every_hypothesis:
+            rows += [dict(prepared.features, text_tokens=t) for t in prepared.other_text_tokens]
+        return ModelInputs.collate(rows)
 
     def predict(self, text: str | None = None, image: Any = None, audio: Any = None, fusion: str = "attention",
                 explain: bool = False) -> Prediction:
@@ -252,10 +278,12 @@ class Pipeline:
         t0 = time.perf_counter()
         model = self.models[fusion]
         with self.threads():
-            out = model(self.model_inputs(prepared), return_attention=explain)
-        intent_p = F.softmax(out.intent_logits[0] / model.temperature, -1)
-        kind_p = F.softmax(out.image_kind_logits[0], -1)
-        tone_p = F.softmax(out.tone_logits[0], -1)
+            out = model(self.model_inputs(prepared, every_hypothesis=True), return_attention=explain)
+        # one row per transcript the recogniser offered: the answer is the mean of their probabilities
+        # (row 0, the best transcript, is the one explained and shown)
+        intent_p = F.softmax(out.intent_logits / model.temperature, -1).mean(0)
+        kind_p = F.softmax(out.image_kind_logits, -1).mean(0)
+        tone_p = F.softmax(out.tone_logits, -1).mean(0)
         timings = dict(prepared.timings_ms, fusion=round((time.perf_counter() - t0) * 1000, 2))
         intent_probs = dict(sorted(zip(INTENTS, intent_p.tolist()), key=lambda kv: -kv[1]))
         if prepared.image is not None:  # an image is present: the kind is one of the six, never "none"
@@ -273,7 +301,8 @@ class Pipeline:
                           image_kind_probs=kind_probs, tone=max(tone_probs, key=tone_probs.get), tone_probs=tone_probs,
                           transcript=prepared.transcript, text_used=prepared.text_used, fusion=fusion,
                           modality_mix=prepared.mix, latency_ms=round((time.perf_counter() - start) * 1000, 2),
-                          timings_ms=timings, explanation=explanation)
+                          timings_ms=timings, explanation=explanation,
+                          other_hypotheses=prepared.other_hypotheses)
 
     def token_labels(self, prepared: PreparedInput, segments: dict[str, tuple[int, int]], token_seconds: float) -> list[str]:
         """A readable label for every position of a joint sequence laid out by `segments`."""

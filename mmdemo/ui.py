@@ -238,7 +238,9 @@ def understood_panel(turn) -> str:
     lines.append(f"**Image**: {inert(pretty(u.image_kind)) if u.image_kind else 'none'}  \n"
                  f"**Tone**: {u.tone} ({u.tone_frustrated_p:.0%} frustrated)")
     if u.transcript:
-        lines.append(f"**Heard**: “{inert(u.transcript)}”")
+        more = len(u.other_hypotheses or [])
+        lines.append(f"**Heard**: “{inert(u.transcript)}”"
+                     + (f" (the answer is averaged over the recogniser's {more + 1} best transcripts)" if more else ""))
     ocr = {k: v for k, v in (u.ocr or {}).items() if v not in (None, "", [], {})}
     if ocr:
         lines.append("**Read in the image**: " + ", ".join(f"{inert(pretty(k))} {inert(str(v))}" for k, v in ocr.items()))
@@ -404,7 +406,8 @@ def _explained(pipeline, t, cache: dict):
 
     key = _turn_key(t)
     if key not in cache:
-        prepared = prepare_turn(pipeline, t.user_text, t.image, t.audio, t.understanding.transcript)
+        prepared = prepare_turn(pipeline, t.user_text, t.image, t.audio, t.understanding.transcript,
+                                t.understanding.other_hypotheses)
         cache.clear()   # keep one turn per session: a few hundred kB of arrays
         cache[key] = explain_prepared(pipeline, prepared, t.understanding.fusion)
     return cache[key]
@@ -546,6 +549,8 @@ def compare(text, image, audio):
                      f"image: {pretty(pred.image_kind) if pred.image_kind else '–'} · tone: {pred.tone}")
         figs.append(plots.top_probs(pred.intent_probs, color=plots.STRATEGY_COLORS[name]))
     heard = f" Heard: “{inert(prepared.transcript)}”." if prepared.transcript else ""
+    if prepared.other_hypotheses:
+        heard += f" Each strategy read the recogniser's {len(prepared.hypotheses)} best transcripts and averaged."
     note = (f"Input: **{prepared.mix}**. Decoding, speech recognition and the pretrained encoders ran once in "
             f"**{shared:.0f} ms**, shared by all four strategies.{heard}")
     raw = {"mix": prepared.mix, "transcript": prepared.transcript, "shared_ms": round(shared, 2), "strategies": raw}
@@ -729,7 +734,7 @@ PIPELINE_HTML = """
   <div class="stage"><div class="t">Inputs</div><div>text</div><div>photo</div><div>voice message</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Pretrained encoders</div><div>MiniLM-L6 word pieces (+ LoRA)</div>
-    <div>EfficientNet-Lite0 7×7 patches (top tuned)</div><div>Whisper tiny.en transcript + log-mel → CNN/BiLSTM</div></div>
+    <div>EfficientNet-Lite0 7×7 patches (top tuned)</div><div>Whisper tiny.en: 5 best transcripts + log-mel → CNN/BiLSTM</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Alignment</div><div>project to 128-d</div><div>+ modality type</div>
     <div>+ position (1-D / 2-D)</div></div>
@@ -751,7 +756,8 @@ A message may hold text, one photo and one voice message. Pretrained encoders tu
 vectors: word pieces from MiniLM (adapted to support requests by small low-rank LoRA weights trained on the
 project's data, merged into its layers), a 7×7 grid of patch vectors from EfficientNet-Lite0 (the photo seen at 320 px;
 its last five blocks fine-tuned on the project's photo kinds), and for the voice both a
-Whisper transcript (read by the text encoder) and log-mel frames that a small trained CNN + BiLSTM turns into one
+Whisper's five best transcripts (each read by the text encoder; the answers are averaged, so a word misheard
+in one reading can be right in another) and log-mel frames that a small trained CNN + BiLSTM turns into one
 token per 80 ms. The **alignment** layer projects every token to the same width and adds a learned modality-type
 and position embedding, so the fusion knows which tokens are words, image cells or moments of audio. A **fusion**
 strategy combines them, and three heads read the intent (its probability calibrated by temperature scaling), the

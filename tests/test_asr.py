@@ -34,7 +34,7 @@ def words(text: str) -> set[str]:
 
 def test_window_and_full_paths_hear_the_same_message(recogniser, voice_wav):
     wave = load_audio(voice_wav)
-    window, full = recogniser._decode_window(wave), recogniser._decode_full(wave)
+    window, full = recogniser._decode_window(wave)[0], recogniser._decode_full(wave)
     assert {"where", "my", "order"} <= words(window), window
     assert "12345" in window.replace(",", "").replace(" ", ""), window
     assert len(words(window) & words(full)) >= 0.7 * len(words(full)), (window, full)
@@ -58,6 +58,19 @@ def test_empty_or_repetitive_window_falls_back_to_the_full_window(recogniser, vo
     monkeypatch.setattr(recogniser, "_decode_full", lambda w: calls.append("full") or "from the full window")
     assert recogniser.transcribe(wave) == "from the full window"
     assert calls == ["window", "full"]
+
+
+def test_the_app_reads_the_beam_s_best_transcripts_best_first(recogniser, voice_wav):
+    """n_best > 1 keeps the beam's hypotheses (the app reads each and averages the answers); the greedy
+    recogniser of the data build gives exactly one."""
+    wave = load_audio(voice_wav)
+    assert recogniser.n_best == 1 and recogniser.beam_size == 1 and len(recogniser.hypotheses(wave)) == 1
+    several = asr_mod.FasterWhisperASR(n_best=asr_mod.SERVING_HYPOTHESES)
+    hyps = several.hypotheses(wave)
+    assert several.beam_size >= asr_mod.SERVING_HYPOTHESES
+    assert 2 <= len(hyps) <= asr_mod.SERVING_HYPOTHESES and all(h and not asr_mod._repetitive(h) for h in hyps)
+    assert hyps[0] == several.transcribe(wave) and {"where", "my", "order"} <= words(hyps[0]), hyps
+    assert several.hypotheses(np.zeros(2 * 16000, np.float32)) == [""]   # silence: no words, one empty transcript
 
 
 class Segment:

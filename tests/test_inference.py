@@ -36,6 +36,55 @@ def test_every_mix_predicts_a_calibrated_distribution(pipe, sample_paths, fusion
         assert pred.latency_ms > 0 and pred.fusion == fusion
 
 
+class TwoHypotheses:
+    """A recogniser that offers two transcripts, as faster-whisper's beam does."""
+    name = "two hypotheses"
+
+    def __init__(self, texts):
+        self.texts = list(texts)
+
+    def hypotheses(self, wave):
+        return list(self.texts)
+
+    def transcribe(self, wave):
+        return self.texts[0]
+
+
+@pytest.mark.parametrize("fusion", FUSION_ORDER)
+def test_a_voice_message_is_answered_with_the_mean_over_its_transcripts(tiny_checkpoints, sample_paths, fusion):
+    """The answer to a voice message is the mean of the answers to each transcript the recogniser offers
+    (computed here one transcript at a time); the transcript shown is the best one."""
+    image, audio = sample_paths
+    texts = ("where is my order", "I want my money back for this")
+    pipe = Pipeline.load(tiny_checkpoints, fusions=(fusion,), asr=TwoHypotheses(texts))
+    pred = pipe.predict(text="hello", image=image, audio=audio, fusion=fusion)
+    assert pred.transcript == texts[0] and pred.other_hypotheses == texts[1:]
+    alone = [pipe.predict_prepared(pipe.prepare("hello", image, audio, transcript=t), fusion) for t in texts]
+    for intent, p in pred.intent_probs.items():
+        assert math.isclose(p, sum(a.intent_probs[intent] for a in alone) / 2, rel_tol=1e-4, abs_tol=1e-6)
+    for tone, p in pred.tone_probs.items():
+        assert math.isclose(p, sum(a.tone_probs[tone] for a in alone) / 2, rel_tol=1e-4, abs_tol=1e-6)
+    again = pipe.predict_prepared(pipe.prepare("hello", image, audio, transcript=texts[0],
+                                               other_hypotheses=texts[1:]), fusion)
+    assert again.intent_probs == pytest.approx(pred.intent_probs, abs=1e-6)   # a stored turn, re-run
+
+
+def test_the_attention_tab_explains_the_answer_given_over_several_transcripts(tiny_checkpoints, sample_paths):
+    """Its maps show the best transcript's words; the intent it explains is the one answered (the mean)."""
+    from mmdemo.explain import explain_prepared
+
+    image, audio = sample_paths
+    pipe = Pipeline.load(tiny_checkpoints, fusions=("attention", "cross_attention"),
+                         asr=TwoHypotheses(("where is my order", "I want my money back for this")))
+    prepared = pipe.prepare("", image, audio)
+    explained = explain_prepared(pipe, prepared)
+    answered = pipe.predict_prepared(prepared, "attention")
+    assert (explained.intent, explained.confidence) == (answered.intent, pytest.approx(answered.confidence))
+    assert explained.cross_intent == pipe.predict_prepared(prepared, "cross_attention").intent
+    assert any("2 transcripts" in note for note in explained.notes)
+    assert "order" in explained.tokens and "money" not in explained.tokens
+
+
 def test_explain_returns_attention_for_every_layer_and_head(pipe, sample_paths):
     image, audio = sample_paths
     pred = pipe.predict(text="my mug arrived cracked", image=image, audio=audio, fusion="attention", explain=True)
