@@ -70,6 +70,8 @@ def evaluate(pipe: Pipeline, manifest: str | Path, fusions=FUSION_ORDER, drop: b
     samples = read_manifest(manifest)[:limit] if limit else read_manifest(manifest)
     rows: dict[str, list[dict]] = {f: [] for f in fusions}
     errors = []
+    heard: dict[str, list[str]] = {}   # voice rows: the transcripts read, best first (the recogniser's output
+    # depends a little on the machine, so a re-run can compare the model on the very words heard here)
     for s in tqdm(samples, desc="evaluate"):
         t0 = time.perf_counter()
         try:
@@ -81,6 +83,8 @@ def evaluate(pipe: Pipeline, manifest: str | Path, fusions=FUSION_ORDER, drop: b
                                 "rule": s.rule, "latency_ms": 0.0, "probs": None})
             continue
         shared_ms = (time.perf_counter() - t0) * 1000
+        if prepared.transcript is not None:
+            heard[s.id] = list(prepared.hypotheses)
         variants = {m: drop_modality(pipe, prepared, m) for m in ("text", "image", "audio")} if drop else {}
         for f in fusions:
             pred = pipe.predict_prepared(prepared, f)
@@ -93,7 +97,7 @@ def evaluate(pipe: Pipeline, manifest: str | Path, fusions=FUSION_ORDER, drop: b
                 if v is not None:
                     row[f"drop_{m}"] = pipe.predict_prepared(v, f).intent
             rows[f].append(row)
-    result = {"manifest": str(manifest), "n": len(samples), "errors": errors, "strategies": {}}
+    result = {"manifest": str(manifest), "n": len(samples), "errors": errors, "heard": heard, "strategies": {}}
     for f in fusions:
         result["strategies"][f] = summarize(rows[f], pipe.models[f].num_parameters())
     return result

@@ -24,22 +24,35 @@ def test_evaluator_on_tiny_manifest(tiny_data, tiny_checkpoints, tmp_path, capsy
 
 def test_shipped_checkpoints_reproduce_the_committed_evaluation():
     """Rows of the held-out test split, shipped in assets/eval/sample (media included), run through the
-    committed checkpoints with the app's pipeline (ASR included) give the predictions recorded in
-    assets/eval/test_results.json: the numbers in the README come from these very checkpoints."""
+    committed checkpoints with the app's pipeline give the predictions recorded in assets/eval/test_results.json:
+    the numbers in the README come from these very checkpoints. A voice row is read with the transcripts the
+    evaluation heard (recorded in the JSON): tiny.en's output differs a little between machines of the same kind
+    (13 % of the test split's voice rows changed confidence between two of them, greedy), and the model's part
+    must match exactly. The recogniser itself must hear most sample clips as recorded."""
     from pathlib import Path
+
+    from mmdemo.data.manifest import read_manifest
+    from mmdemo.inference import FUSION_ORDER, Pipeline
 
     assets = Path(__file__).resolve().parent.parent / "assets"
     recorded = json.loads((assets / "eval" / "test_results.json").read_text())
-    sample = assets / "eval" / "sample" / "manifest.jsonl"
-    result = evaluate_main(["--manifest", str(sample), "--fusion", "all", "--no-drop"])
-    rows = [json.loads(line) for line in sample.read_text().splitlines()]
-    assert result["n"] == len(rows) >= 12 and {r["mix"] for r in rows} >= {"text", "text+image", "audio"}
-    for fusion, strategy in result["strategies"].items():
-        before = {p["id"]: p for p in recorded["strategies"][fusion]["predictions"]}
-        for now in strategy["predictions"]:
-            then = before[now["id"]]
-            assert (now["intent"], now["tone"]) == (then["intent"], then["tone"]), (fusion, now, then)
-            assert abs(now["confidence"] - then["confidence"]) < 2e-3, (fusion, now, then)
+    samples = read_manifest(assets / "eval" / "sample" / "manifest.jsonl")
+    assert len(samples) >= 12 and {s.mix for s in samples} >= {"text", "text+image", "audio", "image+audio"}
+    pipe = Pipeline.load()
+    same_best = 0
+    voiced = [s for s in samples if s.audio]
+    for s in samples:
+        heard = recorded["heard"].get(s.id) if s.audio else None
+        assert (heard is not None) == bool(s.audio), s.id
+        prepared = pipe.prepare(s.text, s.image, s.audio, *((heard[0], heard[1:]) if heard else ()))
+        if s.audio:
+            same_best += pipe.asr.hypotheses(prepared.wave)[0] == heard[0]
+        for fusion in FUSION_ORDER:
+            now = pipe.predict_prepared(prepared, fusion)
+            then = next(p for p in recorded["strategies"][fusion]["predictions"] if p["id"] == s.id)
+            assert (now.intent, now.tone) == (then["intent"], then["tone"]), (fusion, s.id, now.intent, then)
+            assert abs(now.confidence - then["confidence"]) < 2e-3, (fusion, s.id, now.confidence, then)
+    assert voiced and same_best >= 2 * len(voiced) / 3, f"{same_best} of {len(voiced)} clips heard as recorded"
 
 
 def test_the_realistic_requests_are_a_balanced_set_of_typed_messages():
