@@ -23,6 +23,7 @@ from typing import Any
 import gradio as gr
 
 from . import limits, plots
+from .asr import SERVING_HYPOTHESES
 from .schema import INTENT_DESCRIPTIONS
 
 log = logging.getLogger("mmdemo.ui")
@@ -734,7 +735,7 @@ PIPELINE_HTML = """
   <div class="stage"><div class="t">Inputs</div><div>text</div><div>photo</div><div>voice message</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Pretrained encoders</div><div>MiniLM-L6 word pieces (+ LoRA)</div>
-    <div>EfficientNet-Lite0 7×7 patches (top tuned)</div><div>Whisper tiny.en: 5 best transcripts + log-mel → CNN/BiLSTM</div></div>
+    <div>EfficientNet-Lite0 7×7 patches (top tuned)</div><div>Whisper tiny.en: N_BEST best transcripts + log-mel → CNN/BiLSTM</div></div>
   <div class="arrow">→</div>
   <div class="stage"><div class="t">Alignment</div><div>project to 128-d</div><div>+ modality type</div>
     <div>+ position (1-D / 2-D)</div></div>
@@ -748,15 +749,15 @@ PIPELINE_HTML = """
   <div class="stage"><div class="t">Dialogue</div><div>slots · knowledge base</div><div>follow-up questions</div>
     <div>reply · hand-off</div></div>
 </div>
-"""
+""".replace("N_BEST", str(SERVING_HYPOTHESES))   # how many transcripts a voice message is read with
 
 HOW_MD = r"""
 ### The pipeline
 A message may hold text, one photo and one voice message. Pretrained encoders turn each into a sequence of
 vectors: word pieces from MiniLM (adapted to support requests by small low-rank LoRA weights trained on the
 project's data, merged into its layers), a 7×7 grid of patch vectors from EfficientNet-Lite0 (the photo seen at 320 px;
-its last five blocks fine-tuned on the project's photo kinds), and for the voice both a
-Whisper's five best transcripts (each read by the text encoder; the answers are averaged, so a word misheard
+its last five blocks fine-tuned on the project's photo kinds), and for the voice both
+Whisper's N_BEST best transcripts (each read by the text encoder; the answers are averaged, so a word misheard
 in one reading can be right in another) and log-mel frames that a small trained CNN + BiLSTM turns into one
 token per 80 ms. The **alignment** layer projects every token to the same width and adds a learned modality-type
 and position embedding, so the fusion knows which tokens are words, image cells or moments of audio. A **fusion**
@@ -807,7 +808,7 @@ $$\tilde A = \hat A_L \cdots \hat A_1 .$$
 Relevancy keeps only the attention that raised the predicted intent $y_t$, using its gradient:
 
 $$\bar A_l = \mathbb{E}_h\!\left[(\nabla_{A_l} y_t \odot A_l)^{+}\right], \qquad R \leftarrow R + \bar A_l\, R, \qquad R_0 = I .$$
-"""
+""".replace("N_BEST", str(SERVING_HYPOTHESES))   # how many transcripts a voice message is read with
 
 CSS = """
 .gradio-container {max-width: 1320px !important; width: 100% !important; margin: 0 auto !important;}

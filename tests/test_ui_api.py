@@ -44,6 +44,14 @@ def test_starts_fast_and_lists_every_endpoint(app_server, client):
     assert "ready" in badge
 
 
+def test_how_it_works_names_as_many_transcripts_as_the_app_reads():
+    from mmdemo import ui
+    from mmdemo.asr import SERVING_HYPOTHESES
+
+    for page in (ui.PIPELINE_HTML, ui.HOW_MD):
+        assert "N_BEST" not in page and f"{SERVING_HYPOTHESES} best transcripts" in page
+
+
 def test_text_and_image_turn(client, parcel_jpg):
     messages, understood, turn = chat(client, "Where is this parcel? It has not arrived yet.", [parcel_jpg])
     assert turn["index"] == 1 and turn["image"] == parcel_jpg.name
