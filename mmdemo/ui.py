@@ -7,6 +7,7 @@ the dialogue's Conversation), never in globals.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -195,12 +196,27 @@ def understood_line(turn) -> str:
     return '\n\n<span class="understood">Understood: ' + " · ".join(parts) + "</span>"
 
 
+@functools.lru_cache(maxsize=256)
+def _browser_can_show(path: str) -> bool:
+    """Whether an uploaded image file is one the chat can draw: a file that is no image at all (refused with
+    a message) would otherwise sit in the customer's bubble as a broken-image icon. Reads the header only."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            return im.width > 0 and im.height > 0
+    except Exception:   # noqa: BLE001 - any file PIL cannot identify
+        return False
+
+
 def _file_message(path: str | None, kind: str) -> dict | None:
     if not path:
         return None
-    if Path(path).exists():
-        return {"role": "user", "content": {"path": str(path)}}
-    return {"role": "user", "content": f"*({kind} no longer available)*"}
+    if not Path(path).exists():
+        return {"role": "user", "content": f"*({kind} no longer available)*"}
+    if kind == "image" and not _browser_can_show(str(path)):
+        return {"role": "user", "content": f"Attached: {inert(Path(path).name)} *(not an image that can be shown)*"}
+    return {"role": "user", "content": {"path": str(path)}}
 
 
 def user_messages(text: str, image: str | None, audio: str | None) -> list[dict]:

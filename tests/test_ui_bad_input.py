@@ -221,6 +221,14 @@ IMAGE_CASES = [  # (maker, None = accepted and answered, or the words the refusa
 def test_image_upload(client, tmp_path, maker, refusal):
     path = maker(tmp_path)
     out = chat(client, "This is the photo of what arrived.", [path])
+    user = [m for m in out.messages if m["role"] == "user"]
+    shown = [m for m in user if isinstance(m["content"], list)
+             and any(isinstance(p, dict) and p.get("type") == "file" for p in m["content"])]
+    if refusal == r"not an image":   # no broken-image icon in the customer's bubble: the file is named instead
+        assert not shown and any(f"{path.name} (not an image that can be shown)" in html.unescape(text_of(m)).replace("*", "")
+                                 for m in user), user
+    else:
+        assert shown, "the photo is shown in the customer's bubble"
     if refusal:
         assert_refused(out, refusal)
     else:
