@@ -225,8 +225,8 @@ def test_image_upload(client, tmp_path, maker, refusal):
     shown = [m for m in user if isinstance(m["content"], list)
              and any(isinstance(p, dict) and p.get("type") == "file" for p in m["content"])]
     if refusal == r"not an image":   # no broken-image icon in the customer's bubble: the file is named instead
-        assert not shown and any(f"{path.name} (not an image that can be shown)" in html.unescape(text_of(m)).replace("*", "")
-                                 for m in user), user
+        named = f"{path.name} (not an image that can be shown)"
+        assert not shown and any(named in html.unescape(text_of(m)).replace("*", "") for m in user), user
     else:
         assert shown, "the photo is shown in the customer's bubble"
     if refusal:
